@@ -1,0 +1,24 @@
+import { checkPlan, findingsToJson, findingsToSarif, formatFindingsText, type Finding } from "@openpolicy/core";
+import type { Command } from "../command.js";
+import { formatOption, singleArg } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+import { loadPlan, notesAsFindings } from "../plan-input.js";
+import { VERSION } from "../version.js";
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "Check a plan for ordering, port, capacity, budget and gate problems",
+  args: "<plan>",
+  options: {},
+  help: ["-f, --format FORMAT      text (default), json or sarif"],
+  async run(parsed, io) {
+    const format = formatOption(parsed, "check", ["text", "json", "sarif"] as const);
+    const file = singleArg(parsed, "check", "plan file");
+    const doc = await loadPlan(file, io);
+    const findings: Finding[] = [...notesAsFindings(doc.notes), ...checkPlan(doc.plan)];
+    if (format === "json") io.out(JSON.stringify(findingsToJson(findings), null, 2));
+    else if (format === "sarif") io.out(JSON.stringify(findingsToSarif(findings, { toolVersion: VERSION }), null, 2));
+    else io.out(formatFindingsText(findings, { color: io.color }));
+    return findings.some((f) => f.severity === "error") ? EXIT.failed : EXIT.ok;
+  },
+};

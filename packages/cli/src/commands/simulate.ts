@@ -1,0 +1,121 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { checkPlan, type Finding } from "@openpolicy/core";
+import {
+  assessRisk,
+  formatRiskText,
+  formatSimulationText,
+  parseFault,
+  parseFaults,
+  renderRiskMarkdown,
+  renderSimulationHtml,
+  renderSimulationMarkdown,
+  simulate,
+  type Fault,
+} from "@openpolicy/simulator";
+import type { Command, ParsedCommand } from "../command.js";
+import { formatOption, intOption, singleArg } from "../command.js";
+import { CliError, EXIT } from "../exit-codes.js";
+import { loadPlan, notesAsFindings } from "../plan-input.js";
+
+async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
+  const faults: Fault[] = [];
+  const problems: string[] = [];
+  for (const spec of (parsed.values.fault as string[] | undefined) ?? []) {
+    try {
+      faults.push(parseFault(spec));
+    } catch (error) {
+      problems.push(`--fault ${spec}: ${(error as Error).message}`);
+    }
+  }
+  const file = parsed.values.faults as string | undefined;
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new CliError(`opdeploy simulate: cannot read faults file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    try {
+      faults.push(...parseFaults(text, file));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new CliError(`opdeploy simulate: bad faults\n${problems.join("\n")}`);
+  return faults;
+}
+
+export const simulateCommand: Command = {
+  name: "simulate",
+  summary: "Rehearse the rollout on a simulated cluster (or a throwaway kind cluster)",
+  args: "<plan>",
+  options: {
+    seed: { type: "string" },
+    runs: { type: "string" },
+    fault: { type: "string", multiple: true },
+    faults: { type: "string" },
+    from: { type: "string" },
+    strict: { type: "boolean" },
+    output: { type: "string", short: "o" },
+    on: { type: "string" },
+  },
+  help: [
+    "-f, --format FORMAT      text (default), json, markdown or html",
+    "    --seed N             seed for start-up jitter (default 1); same seed, same result",
+    "    --runs N             run N seeds and report success probability and makespan p50/p95",
+    "    --fault SPEC         inject a fault (repeatable), e.g. crash:rabbitmq@300s — see docs/simulator.md",
+    "    --faults FILE        faults from a YAML/JSON file",
+    "    --from PLAN          start from a running older revision (an upgrade)",
+    "    --strict             refuse to simulate a plan with check errors (exit 1)",
+    "    --on kind            rehearse on a throwaway kind cluster instead (needs Docker)",
+    "-o, --output FILE        write the report to FILE instead of stdout",
+  ],
+  async run(parsed, io) {
+    const format = formatOption(parsed, "simulate", ["text", "json", "markdown", "html"] as const);
+    const file = singleArg(parsed, "simulate", "plan file");
+    const seed = intOption(parsed, "simulate", "seed", 1);
+    const runs = intOption(parsed, "simulate", "runs", 1, 1);
+    if (parsed.values.on !== undefined && parsed.values.on !== "kind") {
+      throw new CliError(`opdeploy simulate: --on must be "kind" (got "${String(parsed.values.on)}")`);
+    }
+    const doc = await loadPlan(file, io);
+    const from = parsed.values.from ? (await loadPlan(parsed.values.from as string, io)).plan : undefined;
+    const faults = await readFaults(parsed);
+    const findings: Finding[] = [...notesAsFindings(doc.notes), ...checkPlan(doc.plan)];
+    const errors = findings.filter((f) => f.severity === "error");
+    if (parsed.values.strict && errors.length > 0) {
+      io.err(`opdeploy simulate: --strict: the plan has ${errors.length} check error(s); run 'opdeploy check ${file}'`);
+      return EXIT.failed;
+    }
+    if (errors.length > 0 && format === "text") {
+      io.err(`note: the plan has ${errors.length} check error(s); simulating anyway (use --strict to refuse)`);
+    }
+    if (parsed.values.on === "kind") {
+      // TODO(issue 5): wire the kind rehearsal once the Kubernetes backend lands.
+      throw new CliError("opdeploy simulate: --on kind needs a Docker engine and the Kubernetes backend; neither is available here", EXIT.usage);
+    }
+
+    const emit = async (text: string): Promise<void> => {
+      const out = parsed.values.output as string | undefined;
+      if (out) {
+        await writeFile(out, text.endsWith("\n") ? text : `${text}\n`);
+        io.err(`wrote ${out}`);
+      } else io.out(text);
+    };
+
+    if (runs > 1) {
+      const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, from });
+      if (format === "json") await emit(JSON.stringify(risk, null, 2));
+      else if (format === "markdown" || format === "html") await emit(renderRiskMarkdown(risk));
+      else await emit(formatRiskText(risk));
+      return risk.succeeded === risk.runs ? EXIT.ok : EXIT.failed;
+    }
+
+    const result = await simulate(doc.plan, { seed, faults, from });
+    if (format === "json") await emit(JSON.stringify({ ...result, findings }, null, 2));
+    else if (format === "markdown") await emit(renderSimulationMarkdown(result, { findings, planFile: file }));
+    else if (format === "html") await emit(renderSimulationHtml(result, { findings, title: doc.plan.name }));
+    else await emit(formatSimulationText(result, { color: io.color }));
+    return result.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
+  },
+};

@@ -1,0 +1,36 @@
+import type { SourceLocation } from "../plan/model.js";
+
+export type Severity = "error" | "warning" | "info";
+
+/** One result of a check: stable rule id, severity, an actionable message, where, and who. */
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  services: string[];
+  location: SourceLocation;
+  /** Phase the finding concerns, when it concerns one. */
+  phase?: string;
+}
+
+export const RULES = {
+  "dependency-cycle": { severity: "error", summary: "Services depend on each other in a cycle; no order can satisfy them." },
+  "unknown-dependency": { severity: "error", summary: "A service depends on a name that is not a service of the plan." },
+  "order-violation": { severity: "error", summary: "A service starts before, or in the same parallel batch as, something it depends on." },
+  "unplaced-service": { severity: "error", summary: "A service is defined but no phase deploys it." },
+  "duplicate-placement": { severity: "error", summary: "A service is deployed by more than one phase or batch, or a phase names an undefined service." },
+  "port-conflict": { severity: "warning", summary: "Two services use the same port." },
+  "unschedulable": { severity: "error", summary: "One pod requests more than any node can allocate." },
+  "capacity-exceeded": { severity: "error", summary: "Cumulative requests after a phase exceed the cluster's allocatable resources." },
+  "gate-unreachable": { severity: "error", summary: "A phase gate threshold is below what the plan itself requests by then." },
+  "budget-exceeded": { severity: "error", summary: "The plan's total requests exceed the budget." },
+  "declared-total-mismatch": { severity: "warning", summary: "A total the author wrote does not match the sum of the services, beyond rounding." },
+  "limit-below-request": { severity: "error", summary: "A limit is lower than the request (Kubernetes rejects the pod)." },
+  "overcommit": { severity: "warning", summary: "The sum of limits exceeds allocatable: pods may be OOM-killed or evicted under load." },
+  "missing-validation": { severity: "warning", summary: "A service has no validation, so a broken deploy passes unnoticed." },
+  "manifest-mismatch": { severity: "error", summary: "A user-supplied manifest disagrees with the plan or with itself: ports and probes (error), resources and replicas (warning)." },
+  "manifest-env-missing": { severity: "error", summary: "An environment variable is read from a ConfigMap key that does not exist, or one the service reads is set by nothing." },
+  "unread-content": { severity: "warning", summary: "A line of a Markdown plan the importer could not interpret (nothing is dropped silently)." },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type RuleId = keyof typeof RULES;

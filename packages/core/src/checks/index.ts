@@ -1,0 +1,16 @@
+export { RULES, type Finding, type RuleId, type Severity } from "./finding.js";
+export { checkPlan, compareFindings, CHECKS } from "./check-plan.js";
+export { checkDependencyCycles } from "./dependency-cycle.js";
+export { checkUnknownDependencies } from "./unknown-dependency.js";
+export { checkOrder } from "./order-violation.js";
+export { checkUnplacedServices } from "./unplaced-service.js";
+export { checkPlacements } from "./duplicate-placement.js";
+export { checkPorts } from "./port-conflict.js";
+export { checkSchedulable } from "./unschedulable.js";
+export { checkCapacity } from "./capacity-exceeded.js";
+export { checkGates } from "./gate-unreachable.js";
+export { checkBudget } from "./budget-exceeded.js";
+export { checkDeclaredTotals, readWrittenPrecision, matchesWrittenFigure } from "./declared-total-mismatch.js";
+export { checkLimits } from "./limit-below-request.js";
+export { checkOvercommit } from "./overcommit.js";
+export { checkValidations } from "./missing-validation.js";

@@ -1,0 +1,60 @@
+/**
+ * The services of a plan as a directed graph, one edge per dependency, pointing from the
+ * dependency to the service that needs it (the order things must start in).
+ */
+import { DirectedGraph } from "graphology";
+import type { Plan } from "../plan/model.js";
+
+export interface ServiceNodeAttributes {
+  startupSeconds: number;
+  dependsOnAll: boolean;
+  /** Position of the service in declaration order (deterministic tie-breaks). */
+  index: number;
+}
+
+export interface DependencyEdgeAttributes {
+  /** The dependent wrote "*": this edge comes from expanding it, not from a name the author wrote. */
+  fromStar: boolean;
+}
+
+/** A dependency naming no service of the plan (kept aside: it has no node to point from). */
+export interface UnknownDependency {
+  service: string;
+  dependency: string;
+}
+
+export interface DependencyGraphAttributes {
+  unknownDependencies: UnknownDependency[];
+}
+
+export type DependencyGraph = DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>;
+
+/**
+ * Builds the dependency graph: nodes are the plan's services in declaration order, an edge
+ * dependency → dependent for every known dependency (written twice counts once; a service naming
+ * itself gives a self-loop, which is a cycle). Names that are not services are collected in the
+ * graph attribute `unknownDependencies` and not added as nodes.
+ */
+export function buildDependencyGraph(plan: Plan): DependencyGraph {
+  const graph: DependencyGraph = new DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>({
+    allowSelfLoops: true,
+  });
+  const unknownDependencies: UnknownDependency[] = [];
+  let index = 0;
+  for (const service of plan.services.values()) {
+    graph.mergeNode(service.name, { startupSeconds: service.startupSeconds, dependsOnAll: service.dependsOnAll, index: index++ });
+  }
+  for (const service of plan.services.values()) {
+    for (const dependency of service.dependsOn) {
+      if (!plan.services.has(dependency)) {
+        if (!unknownDependencies.some((u) => u.service === service.name && u.dependency === dependency)) {
+          unknownDependencies.push({ service: service.name, dependency });
+        }
+        continue;
+      }
+      graph.mergeEdge(dependency, service.name, { fromStar: service.dependsOnAll });
+    }
+  }
+  graph.setAttribute("unknownDependencies", unknownDependencies);
+  return graph;
+}

@@ -1,0 +1,12 @@
+export {
+  buildDependencyGraph,
+  type DependencyGraph,
+  type DependencyGraphAttributes,
+  type DependencyEdgeAttributes,
+  type ServiceNodeAttributes,
+  type UnknownDependency,
+} from "./build-dependency-graph.js";
+export { stronglyConnectedComponents } from "./strongly-connected-components.js";
+export { findCycles, type DependencyCycle } from "./find-cycles.js";
+export { topologicalGenerations } from "./topological-generations.js";
+export { criticalPath, type CriticalPath } from "./critical-path.js";

@@ -1,0 +1,3 @@
+export { crossCheckManifests } from "./cross-check.js";
+export { parseManifests } from "./parse-manifests.js";
+export type { ManifestText, ManifestObject, ParsedManifests, ManifestSyntaxError, FieldPath } from "./parse-manifests.js";

@@ -1,0 +1,115 @@
+/**
+ * Where a field path (`["services", "redis", "memory"]`) was written in a YAML/JSON document, by
+ * walking the `yaml` package's AST. A field's location is its key (for list items, the item), so a
+ * problem with `memory: 12Zi` points at `memory`. A path that does not exist (a missing field)
+ * resolves to the deepest part that does, i.e. the object that should have held it.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type ParsedNode, type Pair } from "yaml";
+
+export type PathSegment = string | number;
+export interface LinePosition {
+  line: number;
+  column: number;
+}
+export type Locate = (path: readonly PathSegment[]) => LinePosition;
+
+type AnyNode = Node | Pair | null | undefined;
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function resolveAlias(node: unknown, doc: Document): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The pair holding `key` in a map, following `<<` merge keys (`merge: true`) when not found. */
+function findPair(map: unknown, key: string, doc: Document, depth = 0): Pair | undefined {
+  if (!isMap(map) || depth > 8) return undefined;
+  // With duplicate keys (already reported) the last one wins, as in toJS().
+  const direct = map.items.findLast((pair) => keyText(pair.key) === key);
+  if (direct) return direct;
+  for (const pair of map.items) {
+    if (keyText(pair.key) !== "<<") continue;
+    const source = resolveAlias(pair.value, doc);
+    const sources = isSeq(source) ? source.items.map((item) => resolveAlias(item, doc)) : [source];
+    for (const merged of sources) {
+      const found = findPair(merged, key, doc, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function rangeStart(node: AnyNode): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+/** A locator for paths in `doc`; positions are 1-based, as LineCounter reports them. */
+export function yamlLocator(doc: Document.Parsed<ParsedNode>, lineCounter: LineCounter): Locate {
+  const at = (offset: number | undefined): LinePosition | undefined => {
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const documentStart: LinePosition = at(rangeStart(doc.contents as AnyNode)) ?? { line: 1, column: 1 };
+
+  return (path) => {
+    let node: unknown = resolveAlias(doc.contents, doc);
+    let best = documentStart;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = findPair(node, String(segment), doc);
+        if (!pair) break;
+        best = at(rangeStart(pair.key as AnyNode)) ?? best;
+        node = resolveAlias(pair.value, doc);
+      } else if (isSeq(node) && typeof segment === "number") {
+        const item = node.items[segment];
+        if (item === undefined) break;
+        best = at(rangeStart(item as AnyNode)) ?? best;
+        node = resolveAlias(item, doc);
+      } else {
+        break;
+      }
+    }
+    return best;
+  };
+}
+
+/**
+ * The field path of the key or value containing `offset`, e.g. to name the field a duplicate key
+ * or syntax error is in. Undefined when the offset is outside every field.
+ */
+export function pathAtOffset(doc: Document.Parsed<ParsedNode>, offset: number): PathSegment[] | undefined {
+  const within = (node: AnyNode): boolean => {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    return !!range && offset >= range[0] && offset < Math.max(range[1], range[0] + 1);
+  };
+  const visit = (node: unknown, path: PathSegment[]): PathSegment[] | undefined => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = keyText(pair.key) ?? "?";
+        if (within(pair.key as AnyNode)) return [...path, key];
+        if (within(pair.value as AnyNode)) return visit(pair.value, [...path, key]) ?? [...path, key];
+      }
+    } else if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) {
+        if (within(item as AnyNode)) return visit(item, [...path, index]) ?? [...path, index];
+      }
+    }
+    return undefined;
+  };
+  return visit(doc.contents, []);
+}
+
+/** `services.database-service.resources.limits.memory`, with list indexes as `phases[0]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let text = "";
+  for (const segment of path) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else text += text ? `.${segment}` : segment;
+  }
+  return text;
+}

@@ -1,0 +1,10 @@
+export { qosClass, QosError } from "./qos.js";
+export type {
+  QOSClass,
+  QosOptions,
+  PodSpecInput,
+  ContainerInput,
+  ResourceRequirementsInput,
+  ResourceListInput,
+  QuantityInput,
+} from "./qos.js";

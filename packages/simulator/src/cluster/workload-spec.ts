@@ -1,0 +1,126 @@
+import type { Service } from "@openpolicy/core";
+
+/** Probe settings; defaults from the Pod API (pkg/apis/core/v1/defaults.go, SetDefaults_Probe). */
+export interface ProbeSpec {
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+}
+
+export const DEFAULT_PROBE: Readonly<ProbeSpec> = Object.freeze({
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+});
+
+/** Deployment default (pkg/apis/apps/v1/defaults.go). */
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+/** Pod default (pkg/apis/core/v1/defaults.go). */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/**
+ * What the engine asks a cluster to run: a Deployment or StatefulSet with one container. The real
+ * backend renders it to manifests; the simulated cluster runs it directly. `expected` carries the
+ * plan's expectations (start-up time, steady usage) that only the simulation uses.
+ */
+export interface WorkloadSpec {
+  name: string;
+  kind: "Deployment" | "StatefulSet";
+  replicas: number;
+  image?: string;
+  port?: number;
+  requests: { memory: number; cpu: number };
+  limits: { memory?: number; cpu?: number };
+  strategy: "RollingUpdate" | "Recreate";
+  maxSurge: number | string;
+  maxUnavailable: number | string;
+  progressDeadlineSeconds: number;
+  terminationGracePeriodSeconds: number;
+  readinessProbe: ProbeSpec;
+  livenessProbe: ProbeSpec;
+  /** Keeps a PersistentVolumeClaim (per ordinal for StatefulSets). */
+  persistent: boolean;
+  storage?: number;
+  priority: number;
+  /** Plan dependencies; the simulated cluster's latency/error model uses them. */
+  dependsOn: string[];
+  expected: { startupSeconds: number; usage: { memory: number; cpu: number } };
+}
+
+export function workloadFromService(service: Service): WorkloadSpec {
+  const spec: WorkloadSpec = {
+    name: service.name,
+    kind: service.kind,
+    replicas: service.replicas,
+    requests: { memory: service.requests.memory, cpu: service.requests.cpu },
+    limits: { ...service.limits },
+    strategy: service.kind === "StatefulSet" ? "RollingUpdate" : service.strategy,
+    maxSurge: service.rollingUpdate.maxSurge,
+    maxUnavailable: service.rollingUpdate.maxUnavailable,
+    progressDeadlineSeconds: DEFAULT_PROGRESS_DEADLINE_SECONDS,
+    terminationGracePeriodSeconds: DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+    readinessProbe: { ...DEFAULT_PROBE },
+    livenessProbe: { ...DEFAULT_PROBE },
+    persistent: service.persistent,
+    priority: service.priority,
+    dependsOn: [...service.dependsOn],
+    expected: {
+      startupSeconds: service.startupSeconds,
+      usage: { memory: service.usage.memory, cpu: service.usage.cpu },
+    },
+  };
+  if (service.image !== undefined) spec.image = service.image;
+  if (service.port !== undefined) spec.port = service.port;
+  if (service.storage !== undefined) spec.storage = service.storage;
+  return spec;
+}
+
+/**
+ * The pod-template hash: changes whenever anything that would restart pods changes (everything
+ * but replicas and rollout parameters), as the Deployment controller's pod-template-hash does
+ * (pkg/controller/controller_utils.go ComputeHash). FNV-1a over a canonical JSON form.
+ */
+export function templateHash(spec: WorkloadSpec): string {
+  const template = {
+    image: spec.image ?? "",
+    port: spec.port ?? 0,
+    requests: [spec.requests.memory, spec.requests.cpu],
+    limits: [spec.limits.memory ?? -1, spec.limits.cpu ?? -1],
+    readiness: probeKey(spec.readinessProbe),
+    liveness: probeKey(spec.livenessProbe),
+    grace: spec.terminationGracePeriodSeconds,
+    priority: spec.priority,
+    persistent: spec.persistent,
+    expected: [spec.expected.startupSeconds, spec.expected.usage.memory, spec.expected.usage.cpu],
+  };
+  const text = JSON.stringify(template);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+function probeKey(p: ProbeSpec): number[] {
+  return [p.initialDelaySeconds, p.periodSeconds, p.timeoutSeconds, p.successThreshold, p.failureThreshold];
+}
+
+/** Same desired state: apply of `b` over `a` is a no-op. */
+export function sameWorkloadSpec(a: WorkloadSpec, b: WorkloadSpec): boolean {
+  return (
+    a.kind === b.kind &&
+    a.replicas === b.replicas &&
+    a.strategy === b.strategy &&
+    String(a.maxSurge) === String(b.maxSurge) &&
+    String(a.maxUnavailable) === String(b.maxUnavailable) &&
+    a.progressDeadlineSeconds === b.progressDeadlineSeconds &&
+    a.storage === b.storage &&
+    a.dependsOn.join(",") === b.dependsOn.join(",") &&
+    templateHash(a) === templateHash(b)
+  );
+}

@@ -1,0 +1,592 @@
+import type { Plan, Service, Phase, Batch } from "@openpolicy/core";
+import type { Cluster, ClusterView, NodeStatus, WorkloadSummary } from "../cluster/cluster.js";
+import type { WorkloadSpec } from "../cluster/workload-spec.js";
+import { workloadFromService } from "../cluster/workload-spec.js";
+import type {
+  Failure,
+  FailureReason,
+  GateCheck,
+  GateResult,
+  MemorySample,
+  NodeSummary,
+  PhaseResult,
+  ResultEvent,
+  ResultEventType,
+  RollbackResult,
+  SimulationResult,
+  StepResult,
+} from "./result.js";
+
+/** What `onStep` reports; the real backend persists these to resume an interrupted rollout. */
+export interface StepUpdate {
+  phase: string;
+  batch: string;
+  service: string;
+  status: "started" | "ready" | "succeeded" | "failed" | "rolled-back";
+  t: number;
+  message?: string;
+}
+
+export interface RolloutOptions {
+  /** The plan currently deployed (upgrade): rollback restores its revisions instead of removing. */
+  from?: Plan;
+  onStep?: (update: StepUpdate) => void | Promise<void>;
+  /** Services whose steps an earlier, interrupted run completed: not applied again. */
+  resumeFrom?: readonly string[];
+  /** Seconds to keep watching the rollback triggers at the end of each phase before the gate. */
+  settleSeconds?: number;
+  /** A step fails once one of its pods restarted this many times (a crash loop that will not heal). */
+  crashLoopRestarts?: number;
+  /** Seconds between samples in `memory[]` (doubled when the sample count would exceed `maxSamples`). */
+  sampleSeconds?: number;
+  maxSamples?: number;
+  /** Seconds between evaluations of the latency / error-rate triggers (a metrics scrape interval). */
+  metricsSeconds?: number;
+  /** Recorded in the result. */
+  seed?: number;
+}
+
+export const DEFAULT_SETTLE_SECONDS = 30;
+export const DEFAULT_CRASH_LOOP_RESTARTS = 3;
+
+/** Maps Kubernetes event reasons to result event types. */
+const CLUSTER_EVENT_TYPES: ReadonlySet<string> = new Set<ResultEventType>([
+  "Scheduled",
+  "FailedScheduling",
+  "Started",
+  "Ready",
+  "OOMKilled",
+  "BackOff",
+  "Evicted",
+  "Killing",
+  "Unhealthy",
+  "ProgressDeadlineExceeded",
+  "NodeNotReady",
+  "NodeReady",
+]);
+
+type Outcome =
+  | { kind: "ready" }
+  | { kind: "fail"; reason: FailureReason; service?: string; message: string };
+
+interface EngineEvent extends ResultEvent {
+  rank: number;
+}
+
+/**
+ * Runs a plan against any `Cluster`: phases in order; inside a phase, batches in order and the
+ * services of a batch in parallel. Each step: apply, wait for Ready (progress deadline, crash
+ * loop and fail-fast scheduling checks), validate. At the end of a phase: settle, then the gate.
+ * Rollback triggers are watched during every wait. On failure: rollback per `plan.rollback`.
+ */
+export async function runRollout(cluster: Cluster, plan: Plan, options: RolloutOptions = {}): Promise<SimulationResult> {
+  const engine = new RolloutEngine(cluster, plan, options);
+  return engine.run();
+}
+
+class RolloutEngine {
+  private readonly startT: number;
+  private readonly events: EngineEvent[] = [];
+  private readonly memory: MemorySample[] = [];
+  private sampleEvery: number;
+  private nextSampleAt: number;
+  private nextMetricsAt: number;
+  private readonly maxSamples: number;
+  private readonly metricsEvery: number;
+  private readonly settleSeconds: number;
+  private readonly crashLoopRestarts: number;
+  /** Services that completed their step (this run or a resumed one), in order. */
+  private readonly deployed: string[] = [];
+  /** Services applied by this rollout, with the batch they belonged to, in order. */
+  private readonly applied: { service: string; phase: number; batch: number }[] = [];
+  private readonly resumed: Set<string>;
+  private failure: Failure | undefined;
+  private readonly phaseResults: PhaseResult[];
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly plan: Plan,
+    private readonly options: RolloutOptions,
+  ) {
+    this.startT = cluster.now();
+    this.sampleEvery = options.sampleSeconds ?? 30;
+    this.maxSamples = options.maxSamples ?? 1000;
+    this.metricsEvery = options.metricsSeconds ?? 10;
+    this.nextSampleAt = this.startT;
+    this.nextMetricsAt = this.startT;
+    this.settleSeconds = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
+    this.crashLoopRestarts = options.crashLoopRestarts ?? DEFAULT_CRASH_LOOP_RESTARTS;
+    this.resumed = new Set(options.resumeFrom ?? []);
+    if (options.from) for (const name of options.from.services.keys()) this.deployed.push(name);
+    this.phaseResults = plan.phases.map((phase) => ({
+      name: phase.name,
+      status: "skipped",
+      steps: phase.batches.flatMap((batch) => batch.services.map((service): StepResult => ({ service, batch: batch.name, status: "skipped" }))),
+    }));
+  }
+
+  private rel(t: number): number {
+    return t - this.startT;
+  }
+
+  /**
+   * Records an engine event. `rank` remembers how many cluster events of the same instant had
+   * already happened, so the merged log keeps cause before effect.
+   */
+  private async emit(type: ResultEventType, message: string, service?: string): Promise<void> {
+    const now = this.cluster.now();
+    const before = (await this.cluster.events(now)).length;
+    const event: EngineEvent = { t: this.rel(now), type, message, rank: before };
+    if (service !== undefined) event.service = service;
+    this.events.push(event);
+  }
+
+  private service(name: string): Service {
+    const service = this.plan.services.get(name);
+    if (!service) throw new Error(`engine: plan names service ${JSON.stringify(name)} but does not define it`);
+    return service;
+  }
+
+  async run(): Promise<SimulationResult> {
+    const plan = this.plan;
+    let failedPhase = -1;
+    for (let p = 0; p < plan.phases.length; p++) {
+      const ok = await this.runPhase(p);
+      if (!ok) {
+        failedPhase = p;
+        break;
+      }
+    }
+    let rollback: RollbackResult | undefined;
+    if (failedPhase >= 0) rollback = await this.rollback(failedPhase);
+    this.sample(await this.cluster.nodes(), this.cluster.now(), true);
+    const nodes = await this.cluster.nodes();
+    const verdict = this.failure === undefined ? "succeeded" : rollback?.completed ? "rolled-back" : "failed";
+    const result: SimulationResult = {
+      plan: plan.name,
+      verdict,
+      seed: this.options.seed ?? 0,
+      durationSeconds: this.rel(this.cluster.now()),
+      phases: this.phaseResults,
+      events: await this.mergedEvents(),
+      memory: this.memory,
+      nodes: [],
+    };
+    // Optional keys before nodes, so the JSON reads in the interface's order.
+    delete (result as Partial<SimulationResult>).nodes;
+    if (this.failure) result.failure = this.failure;
+    if (rollback) result.rollback = rollback;
+    result.nodes = nodes.map(nodeSummary);
+    return result;
+  }
+
+  private async runPhase(p: number): Promise<boolean> {
+    const phase = this.plan.phases[p]!;
+    const result = this.phaseResults[p]!;
+    result.startedAt = this.rel(this.cluster.now());
+    await this.emit("PhaseStarted", `Phase ${phase.name} started`);
+    this.sample(await this.cluster.nodes(), this.cluster.now(), true);
+    for (let b = 0; b < phase.batches.length; b++) {
+      const ok = await this.runBatch(p, b);
+      if (!ok) return this.endPhase(p, false, `step failed: ${this.failure?.message ?? "unknown"}`);
+    }
+    // Settle: keep watching the triggers for a while before measuring the gate.
+    const settleStart = this.cluster.now();
+    const settled = await this.cluster.waitFor((view) => this.watch(view), this.settleSeconds);
+    if (settled.done) {
+      const outcome = settled.value;
+      if (outcome.kind === "fail") {
+        this.fail(outcome.reason, outcome.message, settleStart, phase.name, outcome.service);
+        return this.endPhase(p, false, outcome.message);
+      }
+    }
+    const gate = await this.evaluateGate(phase);
+    if (gate) {
+      result.gate = gate;
+      if (!gate.passed) {
+        const failed = gate.checks.filter((c) => !c.passed).map(describeCheck).join("; ");
+        await this.emit("GateFailed", `Gate of phase ${phase.name} failed: ${failed}`);
+        this.fail("GateFailed", `gate of phase ${phase.name} failed: ${failed}`, this.cluster.now(), phase.name);
+        return this.endPhase(p, false, failed);
+      }
+      await this.emit("GatePassed", `Gate of phase ${phase.name} passed: ${gate.checks.map(describeCheck).join("; ")}`);
+    }
+    return this.endPhase(p, true, "");
+  }
+
+  private async endPhase(p: number, ok: boolean, why: string): Promise<boolean> {
+    const phase = this.plan.phases[p]!;
+    const result = this.phaseResults[p]!;
+    result.status = ok ? "succeeded" : "failed";
+    result.endedAt = this.rel(this.cluster.now());
+    await this.emit(ok ? "PhaseSucceeded" : "PhaseFailed", ok ? `Phase ${phase.name} succeeded` : `Phase ${phase.name} failed: ${why}`);
+    return ok;
+  }
+
+  private stepOf(p: number, service: string): StepResult {
+    return this.phaseResults[p]!.steps.find((s) => s.service === service)!;
+  }
+
+  private async report(update: StepUpdate): Promise<void> {
+    if (this.options.onStep) await this.options.onStep(update);
+  }
+
+  private async runBatch(p: number, b: number): Promise<boolean> {
+    const phase = this.plan.phases[p]!;
+    const batch = phase.batches[b]!;
+    const batchStart = this.cluster.now();
+    const todo: Service[] = [];
+    for (const name of batch.services) {
+      const step = this.stepOf(p, name);
+      if (this.resumed.has(name)) {
+        step.status = "resumed";
+        this.deployed.push(name);
+        this.applied.push({ service: name, phase: p, batch: b });
+        continue;
+      }
+      const service = this.service(name);
+      step.startedAt = this.rel(batchStart);
+      await this.cluster.apply(workloadFromService(service));
+      this.applied.push({ service: name, phase: p, batch: b });
+      todo.push(service);
+      await this.report({ phase: phase.name, batch: batch.name, service: name, status: "started", t: step.startedAt });
+    }
+    if (todo.length === 0) return true;
+    const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, workloadFromService(s)]));
+    const readyAt = new Map<string, number>();
+    const timeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
+    const waited = await this.cluster.waitFor((view) => {
+      const watched = this.watch(view);
+      if (watched) return watched;
+      let allReady = true;
+      for (const [name, spec] of specs) {
+        const w = view.workload(name);
+        if (!w) return { kind: "fail", reason: "StepTimeout", service: name, message: `${name} disappeared during its rollout` } as Outcome;
+        if (w.status === "Current") {
+          if (!readyAt.has(name)) readyAt.set(name, view.now());
+          continue;
+        }
+        allReady = false;
+        const stepFailure = this.stepFailure(view, w, spec);
+        if (stepFailure) return stepFailure;
+      }
+      return allReady ? ({ kind: "ready" } as Outcome) : undefined;
+    }, timeout);
+    for (const [name, t] of readyAt) this.stepOf(p, name).readyAt = this.rel(t);
+    if (!waited.done) {
+      const slow = todo.find((s) => !readyAt.has(s.name));
+      return this.stepFailed(p, b, "StepTimeout", `${slow?.name ?? batch.name} not Ready after ${timeout}s`, batchStart, slow?.name);
+    }
+    const outcome = waited.value;
+    if (outcome.kind === "fail") return this.stepFailed(p, b, outcome.reason, outcome.message, batchStart, outcome.service);
+    for (const service of todo) {
+      const step = this.stepOf(p, service.name);
+      await this.report({ phase: phase.name, batch: batch.name, service: service.name, status: "ready", t: step.readyAt ?? this.rel(this.cluster.now()) });
+    }
+    // Validation of each service of the batch.
+    for (const service of todo) {
+      const validation = await this.cluster.validate(service);
+      if (!validation.ok) {
+        await this.emit("ValidationFailed", validation.message, service.name);
+        return this.stepFailed(p, b, "ValidationFailed", validation.message, batchStart, service.name);
+      }
+      await this.emit("ValidationPassed", validation.message, service.name);
+    }
+    for (const service of todo) {
+      const step = this.stepOf(p, service.name);
+      step.status = "succeeded";
+      this.deployed.push(service.name);
+      await this.report({ phase: phase.name, batch: batch.name, service: service.name, status: "succeeded", t: this.rel(this.cluster.now()) });
+    }
+    return true;
+  }
+
+  private async stepFailed(p: number, b: number, reason: FailureReason, message: string, since: number, service?: string): Promise<boolean> {
+    const phase = this.plan.phases[p]!;
+    const batch = phase.batches[b]!;
+    this.fail(reason, message, since, phase.name, service);
+    for (const name of batch.services) {
+      const step = this.stepOf(p, name);
+      if (step.status === "resumed") continue;
+      step.status = "failed";
+      if (name === service || service === undefined) step.message = message;
+      await this.report({ phase: phase.name, batch: batch.name, service: name, status: "failed", t: this.rel(this.cluster.now()), message });
+    }
+    return false;
+  }
+
+  private fail(reason: FailureReason, message: string, since: number, phase?: string, service?: string): void {
+    if (this.failure) return;
+    const failure: Failure = { reason, message, detectionSeconds: this.cluster.now() - since };
+    if (service !== undefined) failure.service = service;
+    if (phase !== undefined) failure.phase = phase;
+    this.failure = failure;
+  }
+
+  /**
+   * Why a step cannot succeed, if it cannot: the Deployment hit its progress deadline, a pod is
+   * crash-looping, or a pod is unschedulable and nothing in flight will make room — no node
+   * would fit it even once every terminating pod is gone (fail fast instead of waiting 600 s).
+   */
+  private stepFailure(view: ClusterView, w: WorkloadSummary, spec: WorkloadSpec): Outcome | undefined {
+    if (w.status === "Failed") {
+      return { kind: "fail", reason: "ProgressDeadlineExceeded", service: w.name, message: `${w.name}: ${w.message ?? "progress deadline exceeded"}` };
+    }
+    if (w.maxRestarts >= this.crashLoopRestarts) {
+      return {
+        kind: "fail",
+        reason: "CrashLoopBackOff",
+        service: w.name,
+        message: `${w.name}: container restarted ${w.maxRestarts} times (CrashLoopBackOff)`,
+      };
+    }
+    if (w.unschedulablePods > 0 && !roomComing(view.nodes(), spec)) {
+      return {
+        kind: "fail",
+        reason: "Unschedulable",
+        service: w.name,
+        message: `${w.name}: pod Pending: ${w.message ?? "unschedulable"}; nothing in flight frees enough resources`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Samples memory and checks the rollback triggers; returns a failure when one fires. */
+  private watch(view: ClusterView): Outcome | undefined {
+    const now = view.now();
+    const rollback = this.plan.rollback;
+    let nodes: NodeStatus[] | undefined;
+    if (now >= this.nextSampleAt) {
+      nodes = view.nodes();
+      this.sample(nodes, now, false);
+    }
+    if (rollback.memory !== undefined) {
+      nodes ??= view.nodes();
+      for (const node of nodes) {
+        const percent = pct(node.used.memory, node.allocatable.memory);
+        if (percent > rollback.memory) {
+          return this.trigger(`node ${node.name} memory usage ${percent}% of allocatable > ${rollback.memory}%`);
+        }
+      }
+    }
+    if (rollback.unhealthy !== undefined && this.deployed.length > 0) {
+      let unhealthy = 0;
+      for (const name of this.deployed) {
+        const w = view.workload(name);
+        if (!w || w.readyReplicas < w.replicas) unhealthy++;
+      }
+      const percent = pct(unhealthy, this.deployed.length);
+      if (percent > rollback.unhealthy) {
+        return this.trigger(`${unhealthy} of ${this.deployed.length} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`);
+      }
+    }
+    if ((rollback.latency !== undefined || rollback.errorRate !== undefined) && now >= this.nextMetricsAt) {
+      this.nextMetricsAt = now + this.metricsEvery;
+      const metrics = view.metrics();
+      if (rollback.latency !== undefined && metrics.averageLatencyMs > rollback.latency) {
+        return this.trigger(`average latency ${metrics.averageLatencyMs}ms > ${rollback.latency}ms`);
+      }
+      if (rollback.errorRate !== undefined && metrics.errorRate > rollback.errorRate) {
+        return this.trigger(`error rate ${metrics.errorRate}% > ${rollback.errorRate}%`);
+      }
+    }
+    return undefined;
+  }
+
+  private trigger(message: string): Outcome {
+    return { kind: "fail", reason: "RollbackTrigger", message: `rollback trigger: ${message}` };
+  }
+
+  private sample(nodes: NodeStatus[], now: number, force: boolean): void {
+    if (!force && now < this.nextSampleAt) return;
+    const t = this.rel(now);
+    const last = this.memory[this.memory.length - 1];
+    const sample: MemorySample = { t, requestedBytes: 0, usedBytes: 0, allocatableBytes: 0 };
+    for (const node of nodes) {
+      sample.requestedBytes += node.requested.memory;
+      sample.usedBytes += node.used.memory;
+      sample.allocatableBytes += node.allocatable.memory;
+    }
+    if (last && last.t === t) this.memory[this.memory.length - 1] = sample;
+    else this.memory.push(sample);
+    if (this.memory.length > this.maxSamples) {
+      // Keep the series bounded: halve the resolution.
+      let j = 0;
+      for (let i = 0; i < this.memory.length; i += 2) this.memory[j++] = this.memory[i]!;
+      this.memory.length = j;
+      this.sampleEvery *= 2;
+    }
+    this.nextSampleAt = now + this.sampleEvery;
+  }
+
+  private async evaluateGate(phase: Phase): Promise<GateResult | undefined> {
+    const gate = phase.gate;
+    if (!gate) return undefined;
+    const nodes = await this.cluster.nodes();
+    this.sample(nodes, this.cluster.now(), true);
+    let alloc = { memory: 0, cpu: 0 };
+    let requested = { memory: 0, cpu: 0 };
+    let used = { memory: 0, cpu: 0 };
+    for (const n of nodes) {
+      alloc = { memory: alloc.memory + n.allocatable.memory, cpu: alloc.cpu + n.allocatable.cpu };
+      requested = { memory: requested.memory + n.requested.memory, cpu: requested.cpu + n.requested.cpu };
+      used = { memory: used.memory + n.used.memory, cpu: used.cpu + n.used.cpu };
+    }
+    const checks: GateCheck[] = [];
+    const max = (metric: "memory" | "cpu", threshold: number, by: "requests" | "usage", value: number, total: number): void => {
+      const actual = pct(value, total);
+      checks.push({ metric, threshold, actual, by, passed: actual <= threshold });
+    };
+    if (gate.memory !== undefined) {
+      max("memory", gate.memory, "requests", requested.memory, alloc.memory);
+      max("memory", gate.memory, "usage", used.memory, alloc.memory);
+    }
+    if (gate.cpu !== undefined) {
+      max("cpu", gate.cpu, "requests", requested.cpu, alloc.cpu);
+      max("cpu", gate.cpu, "usage", used.cpu, alloc.cpu);
+    }
+    if (gate.healthy !== undefined) {
+      let ready = 0;
+      for (const name of this.deployed) {
+        const w = await this.cluster.workloadStatus(name);
+        if (w && w.readyReplicas >= w.replicas) ready++;
+      }
+      const actual = this.deployed.length > 0 ? pct(ready, this.deployed.length) : 100;
+      checks.push({ metric: "healthy", threshold: gate.healthy, actual, by: "readiness", passed: actual >= gate.healthy });
+    }
+    return { passed: checks.every((c) => c.passed), checks };
+  }
+
+  /**
+   * Undo in reverse dependency order (the reverse of the order steps were applied; batches
+   * reversed, services of a batch in parallel): restore the `from` revision when there is one,
+   * otherwise remove the workload, keeping its volumes. Bounded by `plan.rollback.timeoutSeconds`.
+   */
+  private async rollback(failedPhase: number): Promise<RollbackResult> {
+    const scope = this.plan.rollback.scope;
+    const startedAt = this.cluster.now();
+    const deadline = startedAt + this.plan.rollback.timeoutSeconds;
+    const message = this.failure?.message ?? "failure";
+    await this.emit("RollbackTriggered", `Rolling back (scope ${scope}): ${message}`);
+    const entries = this.applied.filter((a) => scope === "all" || a.phase === failedPhase);
+    // Group by (phase, batch), reversed.
+    const groups: { phase: number; services: string[] }[] = [];
+    for (const entry of entries) {
+      const last = groups[groups.length - 1];
+      const key = entry.phase * 1_000_000 + entry.batch;
+      if (last && (last as { key?: number }).key === key) last.services.push(entry.service);
+      else groups.push(Object.assign({ phase: entry.phase, services: [entry.service] }, { key }));
+    }
+    groups.reverse();
+    const done: RollbackResult["services"] = [];
+    let completed = true;
+    for (const group of groups) {
+      const restore = new Map<string, WorkloadSpec>();
+      for (const name of group.services) {
+        const previous = this.options.from?.services.get(name);
+        if (previous) {
+          const spec = workloadFromService(previous);
+          restore.set(name, spec);
+          await this.cluster.apply(spec);
+        } else {
+          await this.cluster.remove(name, { keepVolumes: true });
+        }
+      }
+      const remaining = deadline - this.cluster.now();
+      const waited = remaining < 0 ? { done: false as const } : await this.cluster.waitFor((view) => {
+        for (const name of group.services) {
+          const w = view.workload(name);
+          if (restore.has(name) ? !w || w.status !== "Current" : w !== undefined) return undefined;
+        }
+        return true;
+      }, remaining);
+      const ok = waited.done;
+      for (const name of group.services) {
+        done.push({ service: name, action: restore.has(name) ? "restored" : "removed", ok });
+        const step = this.phaseResults[group.phase]!.steps.find((s) => s.service === name);
+        if (step && ok && (step.status === "succeeded" || step.status === "resumed" || step.status === "failed")) {
+          if (step.status !== "failed") step.status = "rolled-back";
+        }
+        await this.emit("RolledBack", `${name} ${restore.has(name) ? "restored to the previous revision" : "removed (volumes kept)"}${ok ? "" : " — did not settle before the rollback timeout"}`, name);
+        await this.report({ phase: this.plan.phases[group.phase]!.name, batch: "", service: name, status: "rolled-back", t: this.rel(this.cluster.now()) });
+      }
+      if (!ok) {
+        completed = false;
+        break;
+      }
+    }
+    // Phase statuses after the rollback.
+    for (let p = 0; p <= failedPhase; p++) {
+      const result = this.phaseResults[p]!;
+      if (p === failedPhase) result.status = completed ? "rolled-back" : "failed";
+      else if (scope === "all" && completed) result.status = "rolled-back";
+    }
+    return { scope, startedAt: this.rel(startedAt), endedAt: this.rel(this.cluster.now()), services: done, completed };
+  }
+
+  private async mergedEvents(): Promise<ResultEvent[]> {
+    const clusterEvents = await this.cluster.events(this.startT);
+    // Cluster events get rank = their position among the events of their instant; an engine event
+    // recorded after k of them sorts after those k (ties: cluster first, then emission order).
+    const merged: { e: EngineEvent; tie: number; i: number }[] = [];
+    let lastT = NaN;
+    let k = 0;
+    for (const e of clusterEvents) {
+      k = e.t === lastT ? k + 1 : 1;
+      lastT = e.t;
+      if (!CLUSTER_EVENT_TYPES.has(e.reason)) continue;
+      const event: EngineEvent = { t: this.rel(e.t), type: e.reason as ResultEventType, message: e.message, rank: k };
+      if (e.workload !== undefined) event.service = e.workload;
+      if (e.node !== undefined) event.node = e.node;
+      merged.push({ e: event, tie: 0, i: merged.length });
+    }
+    for (const e of this.events) merged.push({ e: { ...e, rank: e.rank + 0.5 }, tie: 1, i: merged.length });
+    merged.sort((a, b) => a.e.t - b.e.t || a.e.rank - b.e.rank || a.tie - b.tie || a.i - b.i);
+    return merged.map(({ e }) => {
+      const out: Partial<ResultEvent> = { t: e.t, type: e.type };
+      if (e.service !== undefined) out.service = e.service;
+      if (e.node !== undefined) out.node = e.node;
+      out.message = e.message;
+      return out as ResultEvent;
+    });
+  }
+}
+
+/** Could the pending pod of `spec` fit somewhere once every terminating pod is gone? */
+function roomComing(nodes: NodeStatus[], spec: WorkloadSpec): boolean {
+  const memory = spec.requests.memory || spec.limits.memory || 0;
+  const cpu = spec.requests.cpu || spec.limits.cpu || 0;
+  for (const node of nodes) {
+    if (!node.ready) return true; // a node coming back may have room
+    const freeMemory = node.allocatable.memory - (node.requested.memory - node.terminatingRequested.memory);
+    const freeCpu = node.allocatable.cpu - (node.requested.cpu - node.terminatingRequested.cpu);
+    const hasTerminating = node.terminatingRequested.memory > 0 || node.terminatingRequested.cpu > 0;
+    if (hasTerminating && (memory === 0 || memory <= freeMemory) && (cpu === 0 || cpu <= freeCpu)) return true;
+  }
+  return false;
+}
+
+function pct(value: number, total: number): number {
+  if (total <= 0) return value > 0 ? 100 : 0;
+  return Math.round((value * 1000) / total) / 10;
+}
+
+function describeCheck(c: GateCheck): string {
+  const op = c.metric === "healthy" ? "≥" : "≤";
+  return `${c.metric} by ${c.by} ${c.actual}% (${op} ${c.threshold}%${c.passed ? "" : ", failed"})`;
+}
+
+function nodeSummary(n: NodeStatus): NodeSummary {
+  return {
+    name: n.name,
+    allocatableMemory: n.allocatable.memory,
+    allocatableCpu: n.allocatable.cpu,
+    requestedMemory: n.requested.memory,
+    requestedCpu: n.requested.cpu,
+    usedMemory: n.used.memory,
+    usedCpu: n.used.cpu,
+    pods: n.pods,
+  };
+}
+
+export type { Batch };
