@@ -95,7 +95,9 @@ export function templateHash(spec: WorkloadSpec): string {
     grace: spec.terminationGracePeriodSeconds,
     priority: spec.priority,
     persistent: spec.persistent,
-    expected: [spec.expected.startupSeconds, spec.expected.usage.memory, spec.expected.usage.cpu],
+    // `expected` (usage, start-up time) is deliberately left out: it describes the software, not
+    // the pod template, so changing only those figures rolls no pod — as in Kubernetes, where the
+    // pod-template-hash covers the template alone (pkg/controller/deployment/util ComputeHash).
   };
   const text = JSON.stringify(template);
   let hash = 0x811c9dc5;

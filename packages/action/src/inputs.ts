@@ -1,0 +1,103 @@
+/**
+ * Every input of the action, read and validated in this one place so that a misconfigured
+ * workflow learns about all of its mistakes in one run, not one per push.
+ *
+ * Defaults are repeated here (they live in action.yml too) because the runner applies
+ * action.yml defaults only on GitHub: a local run (scripts/local.mjs) or a test sets INPUT_*
+ * by hand and may leave some out.
+ */
+import { getInput, warning } from "@actions/core";
+
+export const MODES = ["check", "simulate", "deploy", "rollback"] as const;
+export type Mode = (typeof MODES)[number];
+
+export const FAIL_ON = ["error", "warning", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** Simulation seeds are cheap, but 1,000 runs of a large plan would outlast a job's patience. */
+export const MAX_RUNS = 1000;
+
+export interface ActionInputs {
+  mode: Mode;
+  /** Plan path as written in the workflow (relative to the workspace, or absolute). */
+  plan: string;
+  /** Empty when no token was given (local runs): no PR comment then. */
+  githubToken: string;
+  comment: boolean;
+  failOn: FailOn;
+  runs: number;
+  /** Kubeconfig content or path, for deploy/rollback; empty when not given. */
+  kubeconfig: string;
+  context: string;
+  namespace: string;
+}
+
+/** Thrown with every input problem at once; `message` lists them one per line. */
+export class InputError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`inputs: ${problems.length === 1 ? problems[0] : `${problems.length} problems\n${problems.map((p) => `  - ${p}`).join("\n")}`}`);
+    this.name = "InputError";
+    this.problems = problems;
+  }
+}
+
+const TRUE_VALUES = ["true", "True", "TRUE"];
+const FALSE_VALUES = ["false", "False", "FALSE"];
+
+/** Same accepted spellings as `core.getBooleanInput` (YAML 1.2 core schema), but collecting the problem. */
+function booleanInput(name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = getInput(name);
+  if (raw === "") return fallback;
+  if (TRUE_VALUES.includes(raw)) return true;
+  if (FALSE_VALUES.includes(raw)) return false;
+  problems.push(`${name}: expected true or false, got "${raw}"`);
+  return fallback;
+}
+
+function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T, problems: string[]): T {
+  const raw = getInput(name).toLowerCase();
+  if (raw === "") return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name}: expected one of ${choices.join(", ")}, got "${raw}"`);
+  return fallback;
+}
+
+function runsInput(problems: string[]): number {
+  const raw = getInput("runs");
+  if (raw === "") return 1;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_RUNS) {
+    problems.push(`runs: expected a whole number from 1 to ${MAX_RUNS}, got "${raw}"`);
+    return 1;
+  }
+  return Number(raw);
+}
+
+/** A Kubernetes object name (RFC 1123 label) — what `kubectl --namespace` accepts. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function readInputs(): ActionInputs {
+  const problems: string[] = [];
+  const mode = choiceInput("mode", MODES, "simulate", problems);
+  const plan = getInput("plan");
+  if (plan === "") problems.push("plan: required (path of the plan file, e.g. deploy/plan.yaml)");
+  const githubToken = getInput("github-token");
+  const comment = booleanInput("comment", true, problems);
+  const failOn = choiceInput("fail-on", FAIL_ON, "error", problems);
+  const runs = runsInput(problems);
+  // Untrimmed: a kubeconfig is YAML, whose content we hand over as written.
+  const rawKubeconfig = getInput("kubeconfig", { trimWhitespace: false });
+  const kubeconfig = rawKubeconfig.trim() === "" ? "" : rawKubeconfig;
+  const context = getInput("context");
+  const namespace = getInput("namespace");
+  if (namespace !== "" && !NAMESPACE.test(namespace)) {
+    problems.push(`namespace: "${namespace}" is not a valid Kubernetes namespace (lower-case letters, digits and '-', at most 63)`);
+  }
+  const clusterInputs = [kubeconfig && "kubeconfig", context && "context", namespace && "namespace"].filter(Boolean);
+  if ((mode === "check" || mode === "simulate") && clusterInputs.length > 0) {
+    // Not an error: one workflow template often serves both modes. Names only, never values.
+    warning(`inputs: ${clusterInputs.join(", ")} ignored: only mode deploy or rollback uses them (mode is ${mode})`);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace };
+}
