@@ -24,11 +24,30 @@ function resolveAlias(node: unknown, doc: Document): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+/**
+ * Pairs of a map by key, built once per map: locating every service of a 10,000-service plan
+ * would otherwise scan the services map once per service (quadratic).
+ */
+const pairIndexes = new WeakMap<object, Map<string, Pair>>();
+
+function pairIndex(map: { items: Pair[] }): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    // With duplicate keys (already reported) the last one wins, as in toJS().
+    for (const pair of map.items) {
+      const key = keyText(pair.key);
+      if (key !== undefined) index.set(key, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
+
 /** The pair holding `key` in a map, following `<<` merge keys (`merge: true`) when not found. */
 function findPair(map: unknown, key: string, doc: Document, depth = 0): Pair | undefined {
   if (!isMap(map) || depth > 8) return undefined;
-  // With duplicate keys (already reported) the last one wins, as in toJS().
-  const direct = map.items.findLast((pair) => keyText(pair.key) === key);
+  const direct = pairIndex(map as { items: Pair[] }).get(key);
   if (direct) return direct;
   for (const pair of map.items) {
     if (keyText(pair.key) !== "<<") continue;
@@ -102,6 +121,32 @@ export function pathAtOffset(doc: Document.Parsed<ParsedNode>, offset: number): 
     return undefined;
   };
   return visit(doc.contents, []);
+}
+
+/**
+ * Keys written twice in the same mapping, found in one pass with a set per mapping. (The `yaml`
+ * package's own `uniqueKeys` check compares each key with every earlier one: quadratic, seconds
+ * for a plan of 10,000 services.)
+ */
+export function duplicateKeys(doc: Document.Parsed<ParsedNode>): { offset: number; path: PathSegment[] }[] {
+  const found: { offset: number; path: PathSegment[] }[] = [];
+  const visit = (node: unknown, path: PathSegment[]): void => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = keyText(pair.key);
+        if (key !== undefined && key !== "<<") {
+          if (seen.has(key)) found.push({ offset: rangeStart(pair.key as AnyNode) ?? 0, path: [...path, key] });
+          seen.add(key);
+        }
+        visit(pair.value, key === undefined ? path : [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => visit(item, [...path, index]));
+    }
+  };
+  visit(doc.contents, []);
+  return found;
 }
 
 /** `services.database-service.resources.limits.memory`, with list indexes as `phases[0]`. */

@@ -7,16 +7,13 @@ import { LineCounter, parseAllDocuments, type YAMLError } from "yaml";
 import { decodePlan } from "./decode.js";
 import { PlanLoadError, type PlanProblem } from "./errors.js";
 import { sortProblems } from "./issues.js";
-import { formatPath, pathAtOffset, yamlLocator } from "./locate.js";
+import { duplicateKeys, formatPath, pathAtOffset, yamlLocator } from "./locate.js";
 import type { Plan } from "./model.js";
 
 /** JSON when the first significant character opens an object; YAML otherwise. */
 export function detectPlanFormat(text: string): "json" | "yaml" {
   return text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "json" : "yaml";
 }
-
-/** Parser errors after which the document is still what the author meant, so schema checks run too. */
-const RECOVERABLE_ERRORS = new Set(["DUPLICATE_KEY"]);
 
 /** The first line of a pretty error, without the "at line L, column C:" that our prefix repeats. */
 function errorMessage(error: YAMLError): string {
@@ -27,7 +24,7 @@ function errorMessage(error: YAMLError): string {
 export function parsePlanText(text: string, file: string): Plan {
   const format = detectPlanFormat(text);
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
   const firstProblem = (message: string, line = 1, column = 1): PlanLoadError =>
     new PlanLoadError([{ file, line, column, path: "", message }]);
 
@@ -39,19 +36,21 @@ export function parsePlanText(text: string, file: string): Plan {
   for (const error of [...document.errors, ...others.flatMap((d) => d.errors)]) {
     const { line, col } = error.linePos?.[0] ?? { line: 1, col: 1 };
     const path = pathAtOffset(document, error.pos[0]);
-    const message =
-      error.code === "DUPLICATE_KEY"
-        ? `${path ? `field \`${String(path[path.length - 1])}\`` : "a field"} is written twice (keys must be unique; the last one would silently win)`
-        : errorMessage(error);
-    problems.push({ file, line, column: col, path: path ? formatPath(path) : "", message });
+    problems.push({ file, line, column: col, path: path ? formatPath(path) : "", message: errorMessage(error) });
   }
   if (others.length > 0) {
     const start = others[0]!.contents?.range[0] ?? text.length;
     const { line, col } = lineCounter.linePos(start);
     problems.push({ file, line, column: col, path: "", message: `a plan is one YAML document; found ${documents.length} (remove the extra \`---\`)` });
   }
-  const fatal = problems.some((problem, index) => index >= document.errors.length || !RECOVERABLE_ERRORS.has(document.errors[index]!.code));
-  if (fatal) throw new PlanLoadError(sortProblems(problems));
+  // Syntax errors stop here; a duplicate key leaves the document readable, so schema problems
+  // are reported together with it.
+  if (problems.length > 0) throw new PlanLoadError(sortProblems(problems));
+  for (const duplicate of duplicateKeys(document)) {
+    const { line, col } = lineCounter.linePos(duplicate.offset);
+    const key = String(duplicate.path[duplicate.path.length - 1]);
+    problems.push({ file, line, column: col, path: formatPath(duplicate.path), message: `field \`${key}\` is written twice (keys must be unique; the last one would silently win)` });
+  }
 
   let raw: unknown;
   try {
