@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Real PostgreSQL, Redis and RabbitMQ for the validator tests, started once per run from the
+    // Debian packages (skipped with a printed reason where they are not installed).
+    globalSetup: ["packages/simulator/test/services/global-setup.ts"],
     reporters: ["default"],
   },
 });

@@ -15,3 +15,5 @@ export * from "./faults/parse.js";
 export * from "./simulate.js";
 export * from "./report/index.js";
 export * from "./risk/index.js";
+export * from "./validation/index.js";
+export * from "./perf/index.js";

@@ -1,0 +1,15 @@
+export { validatePostgres } from "./postgres.js";
+export type { PostgresValidationOptions } from "./postgres.js";
+export { validateRedis } from "./redis.js";
+export type { RedisValidationOptions } from "./redis.js";
+export { validateRabbitmq } from "./rabbitmq.js";
+export type { RabbitmqValidationOptions } from "./rabbitmq.js";
+export { validateHttp } from "./http.js";
+export type { HttpValidationOptions } from "./http.js";
+export { validateTcp } from "./tcp.js";
+export type { TcpValidationOptions } from "./tcp.js";
+export { validateService } from "./validate-service.js";
+export type { ServiceCredentials, ValidateServiceOptions } from "./validate-service.js";
+export { redactSecrets, redactUrl } from "./redact.js";
+export { DEFAULT_VALIDATION_TIMEOUT_MS } from "./result.js";
+export type { CommonValidationOptions, ValidationProtocol, ValidationResult, ValidationTarget } from "./result.js";
