@@ -4,7 +4,7 @@
  * totals, and — in mode simulate — one rehearsal on the simulated cluster plus, for runs > 1,
  * the risk over that many seeds.
  */
-import { checkPlan, planTotals, type Finding, type PlanDocument, type PlanTotals } from "@openpolicy/core";
+import { checkPlanDocument, planTotals, type Finding, type PlanDocument, type PlanTotals } from "@openpolicy/core";
 import { assessRisk, simulate, type SimulationResult } from "@openpolicy/simulator";
 
 export type RiskAssessment = Awaited<ReturnType<typeof assessRisk>>;
@@ -25,18 +25,8 @@ export interface AnalyzeOptions {
 /** The seed of the rehearsal whose timeline the report shows: fixed, so reruns give the same report. */
 export const REPORT_SEED = 1;
 
-export function importNotesAsFindings(document: PlanDocument): Finding[] {
-  return document.notes.map((note) => ({
-    rule: "unread-content",
-    severity: "warning",
-    message: `not interpreted: ${note.message}`,
-    services: [],
-    location: { file: note.file, line: note.line, column: 1 },
-  }));
-}
-
 export async function analyzePlan(document: PlanDocument, options: AnalyzeOptions): Promise<PlanAnalysis> {
-  const findings = [...importNotesAsFindings(document), ...checkPlan(document.plan)];
+  const findings = checkPlanDocument(document);
   const analysis: PlanAnalysis = { findings, totals: planTotals(document.plan) };
   if (!options.simulate) return analysis;
   analysis.simulation = await simulate(document.plan, { seed: REPORT_SEED });

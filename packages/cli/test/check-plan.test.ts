@@ -117,6 +117,19 @@ describe("opdeploy check on the user's plan", () => {
   });
 });
 
+describe("opdeploy check on a plan whose services bring their own manifests", () => {
+  it("cross-checks probe and container ports in the manifest file, at its line, and reports unreadable files", async () => {
+    const run = await runCli(["check", "packages/cli/testdata/manifests/plan.yaml", "-f", "json"]);
+    expect(run.code).toBe(1);
+    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    const probe = findings.find((f) => f.rule === "manifest-mismatch" && f.message.includes("9007"))!;
+    expect(probe.location.file).toBe("packages/cli/testdata/manifests/k8s/audit-service.yaml");
+    const manifest = (await readFile(probe.location.file, "utf8")).split("\n");
+    expect(manifest[probe.location.line - 1]).toContain("port: 9007");
+    expect(findings.some((f) => f.services.includes("ghost-service") && f.message.includes("cannot be read"))).toBe(true);
+  });
+});
+
 describe("opdeploy plan", () => {
   it("totals 5,888Mi and 2,750m = 71.9% of 8Gi, per phase with cumulative percentages", async () => {
     const run = await runCli(["plan", EXAMPLE, "--format", "json"]);

@@ -9,3 +9,4 @@ export * from "./report/index.js";
 export * from "./render/index.js";
 export * from "./manifests/index.js";
 export * from "./document/read-plan.js";
+export * from "./document/check-document.js";

@@ -1,8 +1,8 @@
-import { checkPlan, findingsToJson, findingsToSarif, formatFindingsText, type Finding } from "@openpolicy/core";
+import { checkPlanDocument, findingsToJson, findingsToSarif, formatFindingsText, type Finding } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
 import { EXIT } from "../exit-codes.js";
-import { loadPlan, notesAsFindings } from "../plan-input.js";
+import { loadPlan } from "../plan-input.js";
 import { VERSION } from "../version.js";
 
 export const checkCommand: Command = {
@@ -15,7 +15,7 @@ export const checkCommand: Command = {
     const format = formatOption(parsed, "check", ["text", "json", "sarif"] as const);
     const file = singleArg(parsed, "check", "plan file");
     const doc = await loadPlan(file, io);
-    const findings: Finding[] = [...notesAsFindings(doc.notes), ...checkPlan(doc.plan)];
+    const findings: Finding[] = checkPlanDocument(doc);
     if (format === "json") io.out(JSON.stringify(findingsToJson(findings), null, 2));
     else if (format === "sarif") io.out(JSON.stringify(findingsToSarif(findings, { toolVersion: VERSION }), null, 2));
     else io.out(formatFindingsText(findings, { color: io.color }));

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { checkPlan, type Finding } from "@openpolicy/core";
+import { checkPlanDocument, type Finding } from "@openpolicy/core";
 import {
   assessRisk,
   formatRiskText,
@@ -15,7 +15,7 @@ import {
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { loadPlan, notesAsFindings } from "../plan-input.js";
+import { loadPlan } from "../plan-input.js";
 
 async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
   const faults: Fault[] = [];
@@ -81,7 +81,7 @@ export const simulateCommand: Command = {
     const doc = await loadPlan(file, io);
     const from = parsed.values.from ? (await loadPlan(parsed.values.from as string, io)).plan : undefined;
     const faults = await readFaults(parsed);
-    const findings: Finding[] = [...notesAsFindings(doc.notes), ...checkPlan(doc.plan)];
+    const findings: Finding[] = checkPlanDocument(doc);
     const errors = findings.filter((f) => f.severity === "error");
     if (parsed.values.strict && errors.length > 0) {
       io.err(`opdeploy simulate: --strict: the plan has ${errors.length} check error(s); run 'opdeploy check ${file}'`);

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
 import { decodePlan, parsePlanText } from "../plan/index.js";
 import { importMarkdown, isMarkdownPlan } from "../markdown/index.js";
 import type { Plan } from "../plan/model.js";
@@ -17,6 +18,10 @@ export interface PlanDocument {
   text: string;
   /** For Markdown plans: everything the importer could not use (nothing is dropped silently). */
   notes: PlanNote[];
+  /** The user's own manifests that services point at (`manifests: [paths]`), as read. */
+  manifests: { file: string; text: string }[];
+  /** Manifest files a service names that could not be read. */
+  unreadableManifests: { file: string; service: string; reason: string }[];
 }
 
 /**
@@ -29,9 +34,9 @@ export function parsePlanDocument(text: string, file: string): PlanDocument {
     const imported = importMarkdown(text, file);
     const plan = decodePlan(imported.raw, { file, format: "markdown", locate: imported.locate });
     const notes = imported.notes.map((n) => ({ file, line: n.line, message: n.message }));
-    return { plan, text, notes };
+    return { plan, text, notes, manifests: [], unreadableManifests: [] };
   }
-  return { plan: parsePlanText(text, file), text, notes: [] };
+  return { plan: parsePlanText(text, file), text, notes: [], manifests: [], unreadableManifests: [] };
 }
 
 /** Reads and parses a plan file: the only I/O core does. */
@@ -44,5 +49,30 @@ export async function readPlanDocument(path: string, displayName: string = path)
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
     throw new PlanLoadError([{ file: displayName, line: 1, column: 1, path: "", message: `cannot read plan: ${why}` }]);
   }
-  return parsePlanDocument(text, displayName);
+  const document = parsePlanDocument(text, displayName);
+  await readManifests(document, path, displayName);
+  return document;
+}
+
+/**
+ * Reads the manifests services point at, relative to the plan file (they are part of the plan,
+ * so reading them is still "reading the plan"). Each file is read once however many services
+ * name it; names in findings are relative to the plan's display path, as the user wrote them.
+ */
+async function readManifests(document: PlanDocument, planPath: string, displayName: string): Promise<void> {
+  const seen = new Set<string>();
+  for (const service of document.plan.services.values()) {
+    for (const written of service.manifests) {
+      const absolute = resolve(dirname(planPath), written);
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      const file = relative(process.cwd(), resolve(dirname(displayName), written)) || written;
+      try {
+        document.manifests.push({ file, text: await readFile(absolute, "utf8") });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        document.unreadableManifests.push({ file, service: service.name, reason: code === "ENOENT" ? "no such file" : (error as Error).message });
+      }
+    }
+  }
 }
