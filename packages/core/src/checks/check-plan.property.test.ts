@@ -100,7 +100,7 @@ const planArbitrary: fc.Arbitrary<Plan> = fc
       file: "gen.yaml",
       format: "yaml",
       cluster: { nodes: nodes.map((n) => ({ ...n, pods: 110, location: loc(1) })), reserved, overhead: "none", location: loc(1) },
-      rollback: { scope: "phase", timeoutSeconds: 60, location: loc(1) },
+      rollback: { scope: "phase", timeoutSeconds: 60, forSeconds: 30, location: loc(1) },
       phases: phases.map((p, i) => ({
         name: `phase ${i + 1}`,
         batches: p.batches.map((services, j) => ({ name: `batch ${j + 1}`, services, location: loc(p.line) })),

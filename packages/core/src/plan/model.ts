@@ -150,6 +150,11 @@ export interface RollbackPolicy {
   latency?: number;
   /** Error rate percent. */
   errorRate?: number;
+  /**
+   * Seconds a trigger's condition must hold without interruption before the rollout rolls back
+   * (0 = on the first sample), like a Prometheus alerting rule's `for:`.
+   */
+  forSeconds: number;
   /** Roll back the current phase only, or everything deployed by this rollout. */
   scope: "phase" | "all";
   /** Seconds the rollback itself may take. */

@@ -34,6 +34,11 @@ export const DEFAULT_ROLLING_UPDATE = { maxSurge: "25%", maxUnavailable: "25%" }
 /** Seconds from start to Ready assumed when the author gives no `startup`. */
 export const DEFAULT_STARTUP_SECONDS = { app: 10, infrastructure: 20 } as const;
 export const DEFAULT_ROLLBACK_TIMEOUT_SECONDS = 600;
+/**
+ * How long a rollback trigger's condition must hold before it fires: long enough to ride out one
+ * pod replacement, like the `for:` of a Prometheus alerting rule or Argo Rollouts' failureLimit.
+ */
+export const DEFAULT_ROLLBACK_FOR_SECONDS = 30;
 /** kubelet's default maxPods. */
 export const DEFAULT_PODS_PER_NODE = 110;
 export const DEFAULT_HTTP_PATH = "/healthz";
@@ -242,6 +247,7 @@ function normalizeRollback(rollback: PlanParsed["rollback"], ctx: Context): Roll
   const result: RollbackPolicy = {
     scope: rollback?.scope ?? "phase",
     timeoutSeconds: rollback?.timeout ?? DEFAULT_ROLLBACK_TIMEOUT_SECONDS,
+    forSeconds: rollback?.for ?? DEFAULT_ROLLBACK_FOR_SECONDS,
     location: ctx.at(["rollback"]),
   };
   if (rollback?.memory !== undefined) result.memory = rollback.memory;

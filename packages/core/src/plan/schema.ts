@@ -124,6 +124,9 @@ export const RollbackSchema = z
     unhealthy: percent("Roll back when more than this percent of deployed services are not Ready.").optional(),
     latency: milliseconds("Roll back when average latency exceeds this (a number means milliseconds).").optional(),
     errorRate: percent("Roll back when the error rate exceeds this percent.").optional(),
+    for: seconds(
+      "How long a trigger's condition must hold without interruption before rolling back (default 30s; 0 = at the first sample; a number means seconds), so a brief blip such as a pod being replaced does not roll back a phase.",
+    ).optional(),
     scope: z.enum(["phase", "all"]).meta({ description: "Roll back the current phase only (default) or everything this rollout deployed." }).optional(),
     timeout: seconds("How long the rollback itself may take (default 10m; a number means seconds).").optional(),
   })

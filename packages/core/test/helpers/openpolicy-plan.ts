@@ -146,6 +146,6 @@ export function openPolicyPlan(options: OpenPolicyPlanOptions = {}): Plan {
     expectedSeconds: [600, 900],
   });
   const plan = b.build();
-  plan.rollback = { memory: 85, unhealthy: 20, latency: 500, errorRate: 5, scope: "phase", timeoutSeconds: 300, location: { file: OPENPOLICY_PLAN_FILE, line: 256, column: 1 } };
+  plan.rollback = { memory: 85, unhealthy: 20, latency: 500, errorRate: 5, scope: "phase", timeoutSeconds: 300, forSeconds: 30, location: { file: OPENPOLICY_PLAN_FILE, line: 256, column: 1 } };
   return plan;
 }

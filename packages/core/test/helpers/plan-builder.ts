@@ -173,7 +173,7 @@ export class PlanBuilder {
         overhead: "none",
         location: this.at(this.clusterLine || 1),
       },
-      rollback: { scope: "phase", timeoutSeconds: 300, location: this.at(1) },
+      rollback: { scope: "phase", timeoutSeconds: 300, forSeconds: 30, location: this.at(1) },
       phases,
       services,
       namespace: "default",

@@ -111,16 +111,26 @@ export interface Failure {
   message: string;
   service?: string;
   phase?: string;
-  /** Seconds from the start of the failing step (or of the watch that fired) to detection. */
+  /**
+   * Seconds from the start of the failing step's wait (its batch was applied) or of the phase's
+   * settle window, to detection. For a rollback trigger this includes the `rollback.for` window
+   * during which its condition had to hold, and the time before the condition first held.
+   */
   detectionSeconds: number;
 }
+
+export type RollbackAction = "removed" | "restored" | "unchanged";
 
 export interface RollbackResult {
   scope: "phase" | "all";
   startedAt: number;
   endedAt: number;
-  /** Services in the order they were rolled back (reverse dependency order). */
-  services: { service: string; action: "removed" | "restored"; ok: boolean }[];
+  /**
+   * Services in the order they were rolled back (reverse dependency order). `restored`: the
+   * previous revision was re-applied; `unchanged`: re-applying it changed nothing (the workload
+   * was already at that revision); `removed`: new in this rollout, deleted with its volumes kept.
+   */
+  services: { service: string; action: RollbackAction; ok: boolean }[];
   /** False when the rollback ran out of `plan.rollback.timeoutSeconds` or a service did not settle. */
   completed: boolean;
 }

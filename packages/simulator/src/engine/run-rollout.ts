@@ -1,5 +1,5 @@
 import type { Plan, Service, Phase, Batch } from "@openpolicy/core";
-import type { Cluster, ClusterView, NodeStatus, WorkloadSummary } from "../cluster/cluster.js";
+import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
 import { workloadFromService } from "../cluster/workload-spec.js";
 import type {
@@ -73,6 +73,10 @@ interface EngineEvent extends ResultEvent {
   rank: number;
 }
 
+/** The rollback triggers of `plan.rollback`, in the order they are evaluated (and reported). */
+type TriggerName = "memory" | "unhealthy" | "latency" | "errorRate";
+const TRIGGER_ORDER: readonly TriggerName[] = ["memory", "unhealthy", "latency", "errorRate"];
+
 /**
  * Runs a plan against any `Cluster`: phases in order; inside a phase, batches in order and the
  * services of a batch in parallel. Each step: apply, wait for Ready (progress deadline, crash
@@ -102,6 +106,14 @@ class RolloutEngine {
   private readonly resumed: Set<string>;
   private failure: Failure | undefined;
   private readonly phaseResults: PhaseResult[];
+  /**
+   * Per trigger whose condition currently holds: since when (cluster time) it has held without
+   * interruption, and how the breach reads at the latest observation. A trigger fires once its
+   * condition has held for `plan.rollback.forSeconds` (Prometheus alerting rules' `for:`).
+   */
+  private readonly breaches = new Map<TriggerName, { since: number; message: string }>();
+  /** Whether latency or error rate is watched (then metrics are scraped every `metricsEvery`). */
+  private readonly scrapesMetrics: boolean;
 
   constructor(
     private readonly cluster: Cluster,
@@ -117,6 +129,7 @@ class RolloutEngine {
     this.settleSeconds = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.crashLoopRestarts = options.crashLoopRestarts ?? DEFAULT_CRASH_LOOP_RESTARTS;
     this.resumed = new Set(options.resumeFrom ?? []);
+    this.scrapesMetrics = plan.rollback.latency !== undefined || plan.rollback.errorRate !== undefined;
     if (options.from) for (const name of options.from.services.keys()) this.deployed.push(name);
     this.phaseResults = plan.phases.map((phase) => ({
       name: phase.name,
@@ -192,7 +205,8 @@ class RolloutEngine {
     }
     // Settle: keep watching the triggers for a while before measuring the gate.
     const settleStart = this.cluster.now();
-    const settled = await this.cluster.waitFor((view) => this.watch(view), this.settleSeconds);
+    // A breach still holding when the window ends is followed until it clears or lasts `for`.
+    const settled = await this.waitWatching((view) => this.watch(view), this.settleSeconds, true);
     if (settled.done) {
       const outcome = settled.value;
       if (outcome.kind === "fail") {
@@ -255,7 +269,7 @@ class RolloutEngine {
     const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, workloadFromService(s)]));
     const readyAt = new Map<string, number>();
     const timeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
-    const waited = await this.cluster.waitFor((view) => {
+    const waited = await this.waitWatching((view) => {
       const watched = this.watch(view);
       if (watched) return watched;
       let allReady = true;
@@ -341,17 +355,66 @@ class RolloutEngine {
       };
     }
     if (w.unschedulablePods > 0 && !roomComing(view.nodes(), spec)) {
+      // The scheduler's message is kept verbatim ("0/1 nodes are available: 1 Insufficient memory.").
+      const why = w.message ?? "unschedulable";
       return {
         kind: "fail",
         reason: "Unschedulable",
         service: w.name,
-        message: `${w.name}: pod Pending: ${w.message ?? "unschedulable"}; nothing in flight frees enough resources`,
+        message: `${w.name}: pod Pending: ${why}${/[.!?]$/.test(why) ? "" : "."} Nothing in flight frees enough resources.`,
       };
     }
     return undefined;
   }
 
-  /** Samples memory and checks the rollback triggers; returns a failure when one fires. */
+  /**
+   * `cluster.waitFor(check, timeoutSeconds)`, woken up at each metrics scrape and at the moment a
+   * pending trigger breach has lasted `forSeconds` — the cluster calls `check` only after changes,
+   * and on a quiet cluster a breach must still be seen when it begins and fire on time. With
+   * `followBreaches`, a breach still holding when the timeout is reached is followed until it
+   * clears or fires.
+   */
+  private async waitWatching<T>(check: (view: ClusterView) => T | undefined, timeoutSeconds: number, followBreaches = false): Promise<WaitResult<T>> {
+    const end = this.cluster.now() + timeoutSeconds;
+    // Past the timeout (followBreaches only), stop as soon as no breach is pending any more.
+    const STOP = Symbol("stop");
+    const watched = (view: ClusterView): T | typeof STOP | undefined => {
+      const value = check(view);
+      if (value !== undefined) return value;
+      return followBreaches && view.now() >= end && this.breaches.size === 0 ? STOP : undefined;
+    };
+    for (;;) {
+      const now = this.cluster.now();
+      const due = this.nextTriggerDue(now);
+      const limit = followBreaches && due !== undefined ? Math.max(end, due) : end;
+      let wakeAt = due !== undefined ? Math.min(due, limit) : limit;
+      if (this.scrapesMetrics && this.nextMetricsAt > now) wakeAt = Math.min(wakeAt, this.nextMetricsAt);
+      const waited = await this.cluster.waitFor(watched, Math.max(0, wakeAt - now));
+      if (waited.done) return waited.value === STOP ? { done: false, t: waited.t } : { done: true, value: waited.value, t: waited.t };
+      const after = this.cluster.now();
+      const dueAfter = this.nextTriggerDue(after);
+      const limitAfter = followBreaches && dueAfter !== undefined ? Math.max(end, dueAfter) : end;
+      // Stop at the limit, and when time did not move (nothing left to wait for) rather than spin.
+      if (after >= limitAfter || after <= now) return waited;
+    }
+  }
+
+  /** Earliest time after `now` at which a pending breach will have lasted `forSeconds`. */
+  private nextTriggerDue(now: number): number | undefined {
+    let due: number | undefined;
+    for (const breach of this.breaches.values()) {
+      const at = breach.since + this.plan.rollback.forSeconds;
+      if (at > now && (due === undefined || at < due)) due = at;
+    }
+    return due;
+  }
+
+  /**
+   * Samples memory and checks the rollback triggers; returns a failure when one fires, i.e. when
+   * its condition has held continuously for `plan.rollback.forSeconds` (0: at once). Memory and
+   * the unhealthy share are observed at every call; latency and error rate at each metrics
+   * scrape, and between scrapes the last scrape stands.
+   */
   private watch(view: ClusterView): Outcome | undefined {
     const now = view.now();
     const rollback = this.plan.rollback;
@@ -362,35 +425,60 @@ class RolloutEngine {
     }
     if (rollback.memory !== undefined) {
       nodes ??= view.nodes();
+      let breach: string | undefined;
       for (const node of nodes) {
         const percent = pct(node.used.memory, node.allocatable.memory);
         if (percent > rollback.memory) {
-          return this.trigger(`node ${node.name} memory usage ${percent}% of allocatable > ${rollback.memory}%`);
+          breach = `node ${node.name} memory usage ${percent}% of allocatable > ${rollback.memory}%`;
+          break;
         }
       }
+      this.observe("memory", breach, now);
     }
-    if (rollback.unhealthy !== undefined && this.deployed.length > 0) {
-      let unhealthy = 0;
-      for (const name of this.deployed) {
-        const w = view.workload(name);
-        if (!w || w.readyReplicas < w.replicas) unhealthy++;
+    if (rollback.unhealthy !== undefined) {
+      let breach: string | undefined;
+      if (this.deployed.length > 0) {
+        let unhealthy = 0;
+        for (const name of this.deployed) {
+          const w = view.workload(name);
+          if (!w || w.readyReplicas < w.replicas) unhealthy++;
+        }
+        const percent = pct(unhealthy, this.deployed.length);
+        if (percent > rollback.unhealthy) {
+          breach = `${unhealthy} of ${this.deployed.length} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`;
+        }
       }
-      const percent = pct(unhealthy, this.deployed.length);
-      if (percent > rollback.unhealthy) {
-        return this.trigger(`${unhealthy} of ${this.deployed.length} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`);
-      }
+      this.observe("unhealthy", breach, now);
     }
-    if ((rollback.latency !== undefined || rollback.errorRate !== undefined) && now >= this.nextMetricsAt) {
+    if (this.scrapesMetrics && now >= this.nextMetricsAt) {
       this.nextMetricsAt = now + this.metricsEvery;
       const metrics = view.metrics();
-      if (rollback.latency !== undefined && metrics.averageLatencyMs > rollback.latency) {
-        return this.trigger(`average latency ${metrics.averageLatencyMs}ms > ${rollback.latency}ms`);
+      if (rollback.latency !== undefined) {
+        const over = metrics.averageLatencyMs > rollback.latency;
+        this.observe("latency", over ? `average latency ${metrics.averageLatencyMs}ms > ${rollback.latency}ms` : undefined, now);
       }
-      if (rollback.errorRate !== undefined && metrics.errorRate > rollback.errorRate) {
-        return this.trigger(`error rate ${metrics.errorRate}% > ${rollback.errorRate}%`);
+      if (rollback.errorRate !== undefined) {
+        const over = metrics.errorRate > rollback.errorRate;
+        this.observe("errorRate", over ? `error rate ${metrics.errorRate}% > ${rollback.errorRate}%` : undefined, now);
       }
     }
+    for (const name of TRIGGER_ORDER) {
+      const breach = this.breaches.get(name);
+      if (!breach) continue;
+      const held = now - breach.since;
+      if (held >= rollback.forSeconds) return this.trigger(rollback.forSeconds > 0 ? `${breach.message} for ${held}s` : breach.message);
+    }
     return undefined;
+  }
+
+  /** Records one observation of a trigger's condition: a breach (its description) or none. */
+  private observe(name: TriggerName, breach: string | undefined, now: number): void {
+    if (breach === undefined) {
+      this.breaches.delete(name);
+      return;
+    }
+    const since = this.breaches.get(name)?.since ?? now;
+    this.breaches.set(name, { since, message: breach });
   }
 
   private trigger(message: string): Outcome {
@@ -481,13 +569,14 @@ class RolloutEngine {
     const done: RollbackResult["services"] = [];
     let completed = true;
     for (const group of groups) {
-      const restore = new Map<string, WorkloadSpec>();
+      // Services re-applied at their previous revision, and whether that changed anything: a
+      // service this rollout left as it was (same spec in both plans) is reported "unchanged".
+      const restore = new Map<string, { changed: boolean }>();
       for (const name of group.services) {
         const previous = this.options.from?.services.get(name);
         if (previous) {
-          const spec = workloadFromService(previous);
-          restore.set(name, spec);
-          await this.cluster.apply(spec);
+          const applied = await this.cluster.apply(workloadFromService(previous));
+          restore.set(name, { changed: applied.changed });
         } else {
           await this.cluster.remove(name, { keepVolumes: true });
         }
@@ -502,12 +591,15 @@ class RolloutEngine {
       }, remaining);
       const ok = waited.done;
       for (const name of group.services) {
-        done.push({ service: name, action: restore.has(name) ? "restored" : "removed", ok });
+        const restored = restore.get(name);
+        const action = restored === undefined ? "removed" : restored.changed ? "restored" : "unchanged";
+        done.push({ service: name, action, ok });
         const step = this.phaseResults[group.phase]!.steps.find((s) => s.service === name);
         if (step && ok && (step.status === "succeeded" || step.status === "resumed" || step.status === "failed")) {
           if (step.status !== "failed") step.status = "rolled-back";
         }
-        await this.emit("RolledBack", `${name} ${restore.has(name) ? "restored to the previous revision" : "removed (volumes kept)"}${ok ? "" : " — did not settle before the rollback timeout"}`, name);
+        const what = { removed: "removed (volumes kept)", restored: "restored to the previous revision", unchanged: "already at the previous revision (nothing to restore)" }[action];
+        await this.emit("RolledBack", `${name} ${what}${ok ? "" : " — did not settle before the rollback timeout"}`, name);
         await this.report({ phase: this.plan.phases[group.phase]!.name, batch: "", service: name, status: "rolled-back", t: this.rel(this.cluster.now()) });
       }
       if (!ok) {

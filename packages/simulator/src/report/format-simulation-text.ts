@@ -74,10 +74,11 @@ export function formatSimulationText(result: SimulationResult, options: Simulati
   if (rollback) {
     const removed = rollback.services.filter((s) => s.action === "removed").length;
     const restored = rollback.services.filter((s) => s.action === "restored").length;
+    const unchanged = rollback.services.filter((s) => s.action === "unchanged").length;
     const notOk = rollback.services.filter((s) => !s.ok).map((s) => s.service);
     const state = rollback.completed ? paint("completed", "green") : paint("NOT completed", "red", "bold");
     lines.push(
-      `${paint("Rollback", "bold")} (scope ${rollback.scope})  ${formatClock(rollback.startedAt)}–${formatClock(rollback.endedAt)}  ${removed} removed, ${restored} restored, ${state}${notOk.length > 0 ? `; did not settle: ${notOk.join(", ")}` : ""}`,
+      `${paint("Rollback", "bold")} (scope ${rollback.scope})  ${formatClock(rollback.startedAt)}–${formatClock(rollback.endedAt)}  ${removed} removed, ${restored} restored, ${unchanged > 0 ? `${unchanged} unchanged, ` : ""}${state}${notOk.length > 0 ? `; did not settle: ${notOk.join(", ")}` : ""}`,
     );
   }
   lines.push(...eventLines(buckets.rollback, paint));

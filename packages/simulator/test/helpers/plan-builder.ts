@@ -97,7 +97,7 @@ export function makePlan(input: PlanInput): Plan {
     file: "<memory>",
     format: "yaml",
     cluster: { nodes, reserved: input.reserved ?? { memory: 0, cpu: 0 }, overhead: input.overhead ?? "none", location: here },
-    rollback: { scope: "phase", timeoutSeconds: 300, ...input.rollback, location: here },
+    rollback: { scope: "phase", timeoutSeconds: 300, forSeconds: 30, ...input.rollback, location: here },
     phases,
     services: new Map(input.services.map((s) => [s.name, s])),
     namespace: "openpolicy",
