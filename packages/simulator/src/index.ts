@@ -17,3 +17,6 @@ export * from "./report/index.js";
 export * from "./risk/index.js";
 export * from "./validation/index.js";
 export * from "./perf/index.js";
+export * from "./planner/index.js";
+export * from "./cluster/kubernetes/index.js";
+export * from "./deploy/index.js";

@@ -13,3 +13,4 @@ export type { ServiceCredentials, ValidateServiceOptions } from "./validate-serv
 export { redactSecrets, redactUrl } from "./redact.js";
 export { DEFAULT_VALIDATION_TIMEOUT_MS } from "./result.js";
 export type { CommonValidationOptions, ValidationProtocol, ValidationResult, ValidationTarget } from "./result.js";
+export { credentialsFromEnv } from "./credentials-from-env.js";

@@ -1,0 +1,11 @@
+export { KubernetesCluster, FIELD_MANAGER, METRICS_UNAVAILABLE_WARNING, portForwardEndpoint, defaultValidator, podRequests, podStatusOf, conflictManagers } from "./kubernetes-cluster.js";
+export type { KubernetesClusterOptions, ServiceEndpoint, EndpointResolver, ServiceValidator } from "./kubernetes-cluster.js";
+export { deploymentStatus, statefulSetStatus, podStatus, podReady, genericStatus } from "./kstatus.js";
+export type { KStatus, KStatusResult } from "./kstatus.js";
+export { loadKubeConfig, KubeApi, KubeApiError, redactCredentials } from "./kube-api.js";
+export type { KubeConfigSource } from "./kube-api.js";
+export { renderWorkloadSpec, planRenderer, WORKLOAD_LABEL, REVISION_LABEL } from "./render-workload.js";
+export type { WorkloadRenderer, RenderedWorkload } from "./render-workload.js";
+export { createKindCluster, dockerAvailable, KindUnavailableError, KIND_NODE_IMAGE } from "./kind-cluster.js";
+export { simulateOnKind } from "./simulate-on-kind.js";
+export type { SimulateOnKindOptions } from "./simulate-on-kind.js";
