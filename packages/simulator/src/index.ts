@@ -15,8 +15,4 @@ export * from "./faults/parse.js";
 export * from "./simulate.js";
 export * from "./report/index.js";
 export * from "./risk/index.js";
-export * from "./validation/index.js";
-export * from "./perf/index.js";
 export * from "./planner/index.js";
-export * from "./cluster/kubernetes/index.js";
-export * from "./deploy/index.js";
