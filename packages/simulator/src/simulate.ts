@@ -54,6 +54,7 @@ export async function simulate(plan: Plan, options: SimulateOptions = {}): Promi
       faults: options.faults ?? [],
       overhead: plan.cluster.overhead,
       name: plan.name,
+      namespace: plan.namespace,
     });
     if (options.from) simulated.preload([...options.from.services.values()].map(workloadFromService));
     cluster = simulated;

@@ -62,6 +62,8 @@ export interface SimulatedClusterOptions {
   /** "kind": add kube-system pods and drop the memory eviction threshold, as kind does. */
   overhead?: "none" | "kind";
   name?: string;
+  /** Namespace the plan deploys into; only shown in event messages, as Kubernetes words them. */
+  namespace?: string;
 }
 
 interface Res {
@@ -163,6 +165,7 @@ type SimEvent =
  */
 export class SimulatedCluster implements Cluster {
   readonly name: string;
+  private readonly namespace: string;
   private t = 0;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly random: () => number;
@@ -183,6 +186,7 @@ export class SimulatedCluster implements Cluster {
   constructor(options: SimulatedClusterOptions) {
     if (options.nodes.length === 0) throw new ClusterError("a simulated cluster needs at least one node");
     this.name = options.name ?? "simulated";
+    this.namespace = options.namespace ?? "default";
     this.random = mulberry32(options.seed);
     this.faults = options.faults ?? [];
     this.kind = options.overhead === "kind";
@@ -763,7 +767,7 @@ export class SimulatedCluster implements Cluster {
     node.nonZeroRequested.cpu += pod.nonZero.cpu;
     this.touch(pod.workload);
     if (withEvents) {
-      this.record("Normal", "Scheduled", `Pod/${pod.name}`, `Successfully assigned default/${pod.name} to ${node.name}`, pod.workload.name, node.name);
+      this.record("Normal", "Scheduled", `Pod/${pod.name}`, `Successfully assigned ${this.namespace}/${pod.name} to ${node.name}`, pod.workload.name, node.name);
       this.at(CONTAINER_START_SECONDS, { k: "start", pod, epoch: pod.epoch });
     }
   }
