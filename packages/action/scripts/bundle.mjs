@@ -24,8 +24,9 @@ export async function bundle(options = {}) {
     sourcemap: false,
     legalComments: "none",
     logLevel: "warning",
-    // Loaded only by the real-cluster backend, which this action reaches by name at run time;
-    // native or optional modules that a bundle cannot carry.
+    // Native or optional modules a bundle cannot carry, none of them on the action's paths:
+    // ssh2/cpu-features (Docker over SSH), pg-native (pg's optional binding), testcontainers
+    // (the kind rehearsal, imported lazily and never by the action).
     external: ["cpu-features", "ssh2", "pg-native", "testcontainers"],
     banner: {
       js: [

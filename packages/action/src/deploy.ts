@@ -1,14 +1,42 @@
 /**
- * Modes deploy and rollback: a real cluster changes, so this refuses what must never deploy —
- * code from a fork's pull request (it would run with the repository's cluster credentials) —
- * and hands over to the Kubernetes backend of @openpolicy/simulator. This version has no such
- * backend: then the step fails and says so, instead of pretending a deploy happened.
+ * Modes deploy and rollback: a real cluster changes. In order, so that nothing reaches the
+ * cluster that must not:
+ * 1. refuse code from a fork's pull request (it would run with the repository's cluster
+ *    credentials);
+ * 2. read and check the plan: a plan that cannot be read, or (deploy) has error findings, stops
+ *    here, annotated like mode check — before the kubeconfig is even written to disk;
+ * 3. connect with the kubeconfig (content → a private temp file, deleted in `finally`);
+ * 4. deploy (`deployPlan`: phases, gates, automatic rollback, a revision per run, the Lease
+ *    lock) or roll back (`rollbackPlan`), printing progress per phase; SIGINT/SIGTERM from a
+ *    cancelled workflow stop the deploy at the next step boundary, resumable by the next run.
+ * Outputs `verdict` and `revision`; the job summary gets a short report without credentials.
  */
 import * as core from "@actions/core";
 import { context } from "@actions/github";
-import * as simulator from "@openpolicy/simulator";
+import { isAbsolute } from "node:path";
+import { checkPlanDocument, PlanLoadError, readPlanDocument, type PlanDocument } from "@openpolicy/core";
+import {
+  DeployLockedError,
+  KubernetesCluster,
+  deployPlan,
+  planSlug,
+  redactCredentials,
+  rollbackPlan,
+  type DeployResult,
+  type KubernetesClusterOptions,
+  type RollbackOutcome,
+} from "@openpolicy/simulator/kubernetes";
+import { abortOnSignals } from "./abort-on-signal.js";
+import { countFindings } from "./analyze-plan.js";
+import { annotateFindings, annotateProblems } from "./annotations.js";
+import { DeployLog } from "./deploy-log.js";
+import { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
+import { planDisplayName } from "./dry-run.js";
 import type { ActionInputs } from "./inputs.js";
+import { describeLease } from "./lease-holder.js";
+import { prepareKubeconfig } from "./kubeconfig-input.js";
 import { pullRequestFromEvent } from "./pull-request.js";
+import { VERSION } from "./version.js";
 
 export class DeployRefusedError extends Error {
   constructor(message: string) {
@@ -17,20 +45,7 @@ export class DeployRefusedError extends Error {
   }
 }
 
-/** The backend entry points, looked up by name so the action builds with or without them. */
-export const BACKEND_FUNCTIONS = { deploy: "deployPlan", rollback: "rollbackPlan" } as const;
-
-export type BackendFunction = (options: {
-  plan: string;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-}) => Promise<unknown>;
-
-export function findBackend(mode: "deploy" | "rollback", module: Record<string, unknown> = simulator): BackendFunction | undefined {
-  const candidate = module[BACKEND_FUNCTIONS[mode]];
-  return typeof candidate === "function" ? (candidate as BackendFunction) : undefined;
-}
+export type DeployInputs = ActionInputs & { mode: "deploy" | "rollback" };
 
 /** Throws when the event is a pull request whose head lives in another repository. */
 export function refuseForkDeploy(eventName: string, payload: Record<string, unknown>, mode: string): void {
@@ -42,21 +57,179 @@ export function refuseForkDeploy(eventName: string, payload: Record<string, unkn
   }
 }
 
-export async function runDeploy(inputs: ActionInputs & { mode: "deploy" | "rollback" }): Promise<void> {
+/**
+ * Error text safe to print: known credentials and bearer tokens replaced, `user:password@` of a
+ * URL dropped, and only the first line — a YAML parser's error goes on with the offending lines
+ * of the kubeconfig itself.
+ */
+export function safeErrorMessage(error: unknown, secrets: readonly string[]): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split(/\r?\n/)[0] ?? "";
+  return redactCredentials(firstLine, secrets).replace(/(\/\/)[^/@\s]+@/g, "$1***@");
+}
+
+function runUrl(): string | undefined {
+  const { serverUrl, runId } = context;
+  const repository = process.env.GITHUB_REPOSITORY;
+  return repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined;
+}
+
+async function writeJobSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${(error as Error).message}`);
+  }
+}
+
+/** Reads the plan; on a load error annotates it and fails (verdict invalid), returning undefined. */
+async function readPlan(inputs: DeployInputs, displayName: string): Promise<PlanDocument | undefined> {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const planPath = isAbsolute(inputs.plan) ? inputs.plan : `${workspace}/${inputs.plan}`;
+  try {
+    return await readPlanDocument(planPath, displayName);
+  } catch (error) {
+    if (!(error instanceof PlanLoadError)) throw error;
+    annotateProblems(error.problems);
+    core.setOutput("verdict", "invalid");
+    core.setFailed(`opdeploy: the plan ${displayName} cannot be read (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); mode ${inputs.mode} did not touch the cluster:\n${error.message}`);
+    return undefined;
+  }
+}
+
+/**
+ * Check findings as mode check reports them. A deploy never starts with an error finding (a
+ * cycle, a budget the plan cannot meet...), whatever `fail-on` says; `fail-on: warning` blocks on
+ * warnings too. A rollback only warns: it is the way back from a bad plan, not a new rollout.
+ */
+function checkBeforeDeploy(inputs: DeployInputs, document: PlanDocument, displayName: string): boolean {
+  const findings = checkPlanDocument(document);
+  annotateFindings(findings);
+  const counts = countFindings(findings);
+  core.setOutput("errors", String(counts.errors));
+  core.setOutput("warnings", String(counts.warnings));
+  if (inputs.mode === "rollback") return true;
+  const blocking = [counts.errors > 0 && `${counts.errors} error${counts.errors === 1 ? "" : "s"}`, inputs.failOn === "warning" && counts.warnings > 0 && `${counts.warnings} warning${counts.warnings === 1 ? "" : "s"} (fail-on: warning)`].filter(
+    (reason): reason is string => typeof reason === "string",
+  );
+  if (blocking.length === 0) return true;
+  core.setOutput("verdict", "not-run");
+  core.setFailed(`opdeploy: refusing to deploy ${displayName}: ${blocking.join(", ")} (see the annotations); the cluster was not touched`);
+  return false;
+}
+
+export async function runDeploy(inputs: DeployInputs): Promise<void> {
   refuseForkDeploy(context.eventName, context.payload as Record<string, unknown>, inputs.mode);
-  const backend = findBackend(inputs.mode);
-  if (!backend) {
-    core.setOutput("verdict", "not-run");
-    core.setFailed(`opdeploy: mode ${inputs.mode} needs the Kubernetes backend (not in this version); use mode check or simulate`);
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const displayName = planDisplayName(inputs.plan, workspace);
+  const document = await readPlan(inputs, displayName);
+  if (!document || !checkBeforeDeploy(inputs, document, displayName)) return;
+  const plan = document.plan;
+  const namespace = inputs.namespace || plan.namespace;
+  const url = runUrl();
+  const report: DeployReportContext = {
+    planFile: displayName,
+    planName: planSlug(plan),
+    namespace,
+    footer: `<sub>opdeploy ${VERSION} · mode ${inputs.mode}${url ? ` · [run](${url})` : ""}</sub>`,
+  };
+
+  const kubeconfig = await prepareKubeconfig(inputs.kubeconfig);
+  const log = new DeployLog(plan);
+  const stop = abortOnSignals((name) => {
+    log.close();
+    core.warning(`opdeploy: ${name} received (workflow cancelled): stopping at the next step boundary; the revision stays resumable`);
+  });
+  let verdict = "not-run";
+  let cluster: KubernetesCluster | undefined;
+  try {
+    const options: KubernetesClusterOptions = { namespace, warn: (message) => core.warning(redactCredentials(message, kubeconfig.secrets)) };
+    if (kubeconfig.path !== undefined) options.kubeconfig = kubeconfig.path;
+    if (inputs.context) options.context = inputs.context;
+    if (inputs.dryRun) options.dryRun = true;
+    try {
+      cluster = await KubernetesCluster.connect(options);
+    } catch (error) {
+      throw new Error(`opdeploy: cannot connect to the cluster (kubeconfig from ${kubeconfig.source === "content" ? "the kubeconfig input" : kubeconfig.source === "file" ? "a file" : "the runner's defaults"}): ${safeErrorMessage(error, kubeconfig.secrets)}`);
+    }
+    core.info(`opdeploy: ${inputs.mode}${inputs.dryRun ? " (server-side dry run)" : ""} of ${displayName} (plan ${report.planName}) to namespace ${cluster.namespace}`);
+    if (stop.signal.aborted) {
+      verdict = "interrupted";
+      core.setFailed(`opdeploy: ${inputs.mode} cancelled before it started; nothing was changed`);
+      return;
+    }
+    verdict = "failed";
+    if (inputs.mode === "deploy") {
+      const deployed = await deployPlan(plan, {
+        cluster,
+        onProgress: log.onProgress,
+        signal: stop.signal,
+        ...(inputs.dryRun ? { dryRun: true } : {}),
+        ...(inputs.settleSeconds !== undefined ? { settleSeconds: inputs.settleSeconds } : {}),
+      });
+      verdict = deployed.verdict;
+      finishDeploy(deployed, log, displayName);
+      await writeJobSummary(renderDeployReport(report, deployed));
+    } else {
+      const outcome = await rollbackPlan({
+        cluster,
+        plan: report.planName,
+        ...(inputs.toRevision !== undefined ? { toRevision: inputs.toRevision } : {}),
+        timeoutSeconds: plan.rollback.timeoutSeconds,
+        onProgress: log.onRollbackProgress,
+      });
+      log.close();
+      verdict = outcome.verdict;
+      finishRollback(outcome, displayName);
+      await writeJobSummary(renderRollbackReport(report, outcome));
+    }
+  } catch (error) {
+    log.close();
+    if (error instanceof DeployLockedError && cluster) {
+      verdict = "not-run";
+      const holder = await describeLease(cluster, `opdeploy-${report.planName}`).catch(() => undefined);
+      core.setFailed(
+        `opdeploy: ${inputs.mode} of ${displayName} refused: ${holder ?? safeErrorMessage(error, kubeconfig.secrets)}. Another deploy or rollback of this plan is running; queue runs with a \`concurrency:\` group (cancel-in-progress: false) instead of starting them side by side.`,
+      );
+      return;
+    }
+    const message = safeErrorMessage(error, kubeconfig.secrets);
+    core.setFailed(message.startsWith("opdeploy: ") ? message : `opdeploy: ${inputs.mode} of ${displayName} failed: ${message}`);
+    await writeJobSummary(`### opdeploy ${inputs.mode} of \`${displayName}\`: ❌ ${verdict}\n\n${message.replace(/\|/g, "\\|")}\n\n${report.footer}\n`);
+  } finally {
+    core.setOutput("verdict", verdict);
+    stop.dispose();
+    await cluster?.close();
+    await kubeconfig.dispose();
+  }
+}
+
+function finishDeploy(deployed: DeployResult, log: DeployLog, displayName: string): void {
+  log.close();
+  if (deployed.result) log.result(deployed.result);
+  core.setOutput("revision", deployed.revision !== undefined ? String(deployed.revision) : "");
+  if (deployed.dryRun) {
+    core.info(`opdeploy: server-side dry run of ${displayName}: ${deployed.objects?.length ?? 0} object(s) accepted; nothing changed, no revision recorded`);
     return;
   }
-  const result = await backend({
-    plan: inputs.plan,
-    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
-    ...(inputs.context ? { context: inputs.context } : {}),
-    ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
-  });
-  const verdict = (result as { verdict?: unknown } | undefined)?.verdict;
-  core.setOutput("verdict", typeof verdict === "string" ? verdict : "unknown");
-  if (verdict !== "succeeded") core.setFailed(`opdeploy: ${inputs.mode} ended ${typeof verdict === "string" ? verdict : "without a verdict"}`);
+  if (deployed.verdict === "succeeded") {
+    core.info(`opdeploy: ${displayName} deployed as revision ${deployed.revision}`);
+  } else if (deployed.verdict === "interrupted") {
+    core.setFailed(`opdeploy: deploy of ${displayName} interrupted; revision ${deployed.revision} keeps its completed steps and the next deploy resumes it`);
+  } else {
+    const failure = deployed.result?.failure;
+    core.setFailed(`opdeploy: deploy of ${displayName} ${deployed.verdict} (revision ${deployed.revision})${failure ? `: ${failure.message}` : ""}`);
+  }
+}
+
+function finishRollback(outcome: RollbackOutcome, displayName: string): void {
+  core.setOutput("revision", outcome.revision !== undefined ? String(outcome.revision) : "");
+  const target = outcome.to !== undefined ? `revision ${outcome.to}` : "no earlier revision (services removed, volumes kept)";
+  if (outcome.verdict === "succeeded") {
+    core.info(`opdeploy: ${displayName} rolled back from revision ${outcome.from} to ${target}${outcome.revision !== undefined ? `, recorded as revision ${outcome.revision}` : ""}`);
+  } else {
+    const unsettled = outcome.services.filter((s) => !s.ok).map((s) => s.service);
+    core.setFailed(`opdeploy: rollback of ${displayName} from revision ${outcome.from} to ${target} did not complete before the plan's rollback timeout${unsettled.length ? ` (not settled: ${unsettled.join(", ")})` : ""}`);
+  }
 }

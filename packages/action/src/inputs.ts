@@ -30,6 +30,12 @@ export interface ActionInputs {
   kubeconfig: string;
   context: string;
   namespace: string;
+  /** Mode rollback: the revision to return to; undefined = the one before the latest. */
+  toRevision: number | undefined;
+  /** Mode deploy: a server-side dry run (every apply with dryRun=All; no revision, no lease). */
+  dryRun: boolean;
+  /** Mode deploy: seconds to watch the rollback triggers at the end of each phase; undefined = the engine's 30. */
+  settleSeconds: number | undefined;
 }
 
 /** Thrown with every input problem at once; `message` lists them one per line. */
@@ -73,6 +79,20 @@ function runsInput(problems: string[]): number {
   return Number(raw);
 }
 
+/** Upper bound of `settle-seconds`: a job's own timeout (6 h) is the real limit; an hour per phase is already absurd. */
+export const MAX_SETTLE_SECONDS = 3600;
+
+/** An optional whole number in [min, max]; undefined when not given. */
+function wholeNumberInput(name: string, min: number, max: number, problems: string[]): number | undefined {
+  const raw = getInput(name);
+  if (raw === "") return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+    return undefined;
+  }
+  return Number(raw);
+}
+
 /** A Kubernetes object name (RFC 1123 label) — what `kubectl --namespace` accepts. */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -93,11 +113,18 @@ export function readInputs(): ActionInputs {
   if (namespace !== "" && !NAMESPACE.test(namespace)) {
     problems.push(`namespace: "${namespace}" is not a valid Kubernetes namespace (lower-case letters, digits and '-', at most 63)`);
   }
-  const clusterInputs = [kubeconfig && "kubeconfig", context && "context", namespace && "namespace"].filter(Boolean);
+  // Revision numbers are labels `version=<N>` on the revision Secrets, counted from 1.
+  const toRevision = wholeNumberInput("to-revision", 1, Number.MAX_SAFE_INTEGER, problems);
+  const dryRun = booleanInput("dry-run", false, problems);
+  const settleSeconds = wholeNumberInput("settle-seconds", 0, MAX_SETTLE_SECONDS, problems);
+  if (toRevision !== undefined && mode !== "rollback") problems.push(`to-revision: only mode rollback uses it (mode is ${mode})`);
+  // rollbackPlan has no dry run: refusing is better than a "dry" rollback that changes the cluster.
+  if (dryRun && mode === "rollback") problems.push("dry-run: mode rollback has no dry run (use it with mode deploy)");
+  const clusterInputs = [kubeconfig && "kubeconfig", context && "context", namespace && "namespace", dryRun && "dry-run", settleSeconds !== undefined && "settle-seconds"].filter(Boolean);
   if ((mode === "check" || mode === "simulate") && clusterInputs.length > 0) {
     // Not an error: one workflow template often serves both modes. Names only, never values.
     warning(`inputs: ${clusterInputs.join(", ")} ignored: only mode deploy or rollback uses them (mode is ${mode})`);
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace };
+  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace, toRevision, dryRun, settleSeconds };
 }

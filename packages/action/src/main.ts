@@ -3,7 +3,6 @@
  * `core.setFailed` (exit code 1 with an `::error::` line), never as an unhandled rejection.
  */
 import * as core from "@actions/core";
-import { runDeploy } from "./deploy.js";
 import { runDryRun } from "./dry-run.js";
 import { InputError, readInputs } from "./inputs.js";
 import { maskSecretInputs } from "./secrets.js";
@@ -13,7 +12,12 @@ export async function run(): Promise<void> {
     // Before anything else prints: a validation message must not be able to echo a secret.
     maskSecretInputs();
     const inputs = readInputs();
-    if (inputs.mode === "deploy" || inputs.mode === "rollback") await runDeploy({ ...inputs, mode: inputs.mode });
+    if (inputs.mode === "deploy" || inputs.mode === "rollback") {
+      // Loaded only here: the bundle holds the Kubernetes backend, but check/simulate runs (every
+      // pull request) need not evaluate @kubernetes/client-node and the protocol clients.
+      const { runDeploy } = await import("./deploy.js");
+      await runDeploy({ ...inputs, mode: inputs.mode });
+    }
     else await runDryRun(inputs);
   } catch (error) {
     if (error instanceof InputError) core.setFailed(error.message);

@@ -6,6 +6,7 @@
  * key that carries credentials is registered on its own too.
  */
 import { getInput, setSecret } from "@actions/core";
+import { namesExistingFile } from "./kubeconfig-path.js";
 
 /** Kubeconfig keys whose values are credentials (client-go's clientcmd api.AuthInfo fields). */
 const CREDENTIAL_KEYS = /^\s*-?\s*(token|client-key-data|client-certificate-data|password|id-token|refresh-token|access-token|client-secret|certificate-authority-data)\s*:\s*(.+?)\s*$/;
@@ -28,5 +29,8 @@ export function maskSecretInputs(): void {
   const token = getInput("github-token");
   if (token !== "") setSecret(token);
   const kubeconfig = getInput("kubeconfig", { trimWhitespace: false });
+  // A path is no secret — masking it would star out every log line that mentions, say, "config";
+  // the file's credentials are masked when it is read (kubeconfig-input.ts).
+  if (namesExistingFile(kubeconfig, process.env.GITHUB_WORKSPACE || process.cwd())) return;
   for (const value of kubeconfigSecrets(kubeconfig)) setSecret(value);
 }

@@ -297,11 +297,13 @@ describe("deploy and rollback", () => {
     expect(run.stdout).toMatch(/refusing mode rollback on pull_request_target #7: its head \(a deleted repository\)/);
   });
 
-  it("on push, says the Kubernetes backend is missing instead of pretending to deploy", async () => {
+  // The deploy itself, against a fake Kubernetes API server, is in deploy.test.ts.
+  it("on push, fails clearly when the kubeconfig names no cluster, instead of pretending to deploy", async () => {
     const repo = await createPlanRepository(PLAN_PATH, fixedPlan, fixedPlan);
     const run = await runAction({ inputs: { plan: PLAN_PATH, mode: "deploy", kubeconfig, namespace: "prod" }, workspace: repo.workspace, eventName: "push", event: { ref: "refs/heads/main" }, apiUrl: github.url });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^::error::opdeploy: mode deploy needs the Kubernetes backend \(not in this version\)/m);
+    expect(run.stdout).toMatch(/^::error::opdeploy: cannot connect to the cluster \(kubeconfig from the kubeconfig input\): .*no current cluster/m);
     expect(run.outputs.verdict).toBe("not-run");
+    expect(run.stdout.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n") + run.summary).not.toContain("kube-TOKEN-do-not-print-42");
   });
 });

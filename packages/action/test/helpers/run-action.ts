@@ -4,7 +4,7 @@
  * kept) and whose results are files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
  * Asynchronous on purpose: the fake API server lives in the test's own event loop.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +48,10 @@ export interface RunOptions {
   event?: unknown;
   repository?: string;
   apiUrl?: string;
+  /** The bundle to run (default dist/index.js). */
+  bundle?: string;
+  /** Called with all stdout so far after each chunk (e.g. to signal the process mid-run). */
+  onStdout?: (stdout: string, child: ChildProcess) => void;
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -73,10 +77,13 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerTemp,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [BUNDLE], { cwd: options.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [options.bundle ?? BUNDLE], { cwd: options.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+    options.onStdout?.(stdout, child);
+  });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);

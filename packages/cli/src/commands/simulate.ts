@@ -11,7 +11,10 @@ import {
   renderSimulationMarkdown,
   simulate,
   type Fault,
+  type SimulationResult,
 } from "@openpolicy/simulator";
+import type { Plan } from "@openpolicy/core";
+import type { Io } from "../cli-io.js";
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -43,6 +46,25 @@ async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
   }
   if (problems.length > 0) throw new CliError(`opdeploy simulate: bad faults\n${problems.join("\n")}`);
   return faults;
+}
+
+/**
+ * `--on kind`: the rehearsal on a throw-away kind cluster. The Kubernetes module (and
+ * testcontainers) load only here. No Docker engine is unusable input (exit 2), said plainly.
+ */
+async function simulateOnKindOrExplain(plan: Plan, io: Io): Promise<SimulationResult> {
+  const k8s = await import("@openpolicy/simulator/kubernetes");
+  const docker = await k8s.dockerAvailable();
+  if (!docker.ok) throw new CliError(`opdeploy simulate: no Docker engine: ${docker.reason}\n--on kind starts a kind cluster in Docker; without one, run 'opdeploy simulate' on the simulated cluster.`, EXIT.usage);
+  try {
+    return await k8s.simulateOnKind(plan, {
+      log: (line) => io.err(line),
+      onStep: (update) => io.err(`${update.service}: ${update.status}${update.message ? ` (${update.message})` : ""}`),
+    });
+  } catch (error) {
+    if (error instanceof k8s.KindUnavailableError) throw new CliError(`opdeploy simulate: no Docker engine: ${error.message}`, EXIT.usage);
+    throw error;
+  }
 }
 
 export const simulateCommand: Command = {
@@ -90,11 +112,6 @@ export const simulateCommand: Command = {
     if (errors.length > 0 && format === "text") {
       io.err(`note: the plan has ${errors.length} check error(s); simulating anyway (use --strict to refuse)`);
     }
-    if (parsed.values.on === "kind") {
-      // TODO(issue 5): wire the kind rehearsal once the Kubernetes backend lands.
-      throw new CliError("opdeploy simulate: --on kind needs a Docker engine and the Kubernetes backend; neither is available here", EXIT.usage);
-    }
-
     const emit = async (text: string): Promise<void> => {
       const out = parsed.values.output as string | undefined;
       if (out) {
@@ -102,6 +119,22 @@ export const simulateCommand: Command = {
         io.err(`wrote ${out}`);
       } else io.out(text);
     };
+    // The same reports for a simulated and a kind rehearsal (same SimulationResult shape).
+    const report = async (result: SimulationResult): Promise<void> => {
+      if (format === "json") await emit(JSON.stringify({ ...result, findings }, null, 2));
+      else if (format === "markdown") await emit(renderSimulationMarkdown(result, { findings, planFile: file }));
+      else if (format === "html") await emit(renderSimulationHtml(result, { findings, title: doc.plan.name }));
+      else await emit(formatSimulationText(result, { color: io.color }));
+    };
+
+    if (parsed.values.on === "kind") {
+      if (runs > 1 || faults.length > 0 || from) {
+        throw new CliError("opdeploy simulate: --on kind runs the plan once, as it is: --runs, --fault/--faults and --from are for the simulated cluster");
+      }
+      const result = await simulateOnKindOrExplain(doc.plan, io);
+      await report(result);
+      return result.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
+    }
 
     if (runs > 1) {
       const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, from });
@@ -112,10 +145,7 @@ export const simulateCommand: Command = {
     }
 
     const result = await simulate(doc.plan, { seed, faults, from });
-    if (format === "json") await emit(JSON.stringify({ ...result, findings }, null, 2));
-    else if (format === "markdown") await emit(renderSimulationMarkdown(result, { findings, planFile: file }));
-    else if (format === "html") await emit(renderSimulationHtml(result, { findings, title: doc.plan.name }));
-    else await emit(formatSimulationText(result, { color: io.color }));
+    await report(result);
     return result.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
   },
 };

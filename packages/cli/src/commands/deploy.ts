@@ -1,0 +1,115 @@
+import type { Plan } from "@openpolicy/core";
+import type { SimulationResult } from "@openpolicy/simulator";
+import type { Command, ParsedCommand } from "../command.js";
+import { formatOption, intOption, singleArg } from "../command.js";
+import { CliError, EXIT } from "../exit-codes.js";
+import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, withInterrupt } from "../kube-connect.js";
+import { loadPlan } from "../plan-input.js";
+import { createProgress } from "../progress.js";
+
+/** `--phase` by name, or by 1-based number when no phase has that name. */
+function phaseName(plan: Plan, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (plan.phases.some((p) => p.name === raw)) return raw;
+  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= plan.phases.length) return plan.phases[Number(raw) - 1]!.name;
+  throw new CliError(`opdeploy deploy: --phase: the plan has no phase "${raw}" (phases: ${plan.phases.map((p, i) => `${i + 1} ${p.name}`).join(", ")})`);
+}
+
+/** The command line to run again, for the "resume" hint. */
+function sameCommand(parsed: ParsedCommand, file: string): string {
+  const parts = ["opdeploy deploy", file];
+  for (const key of ["kubeconfig", "context", "namespace", "phase", "settle"]) {
+    const value = parsed.values[key];
+    if (typeof value === "string") parts.push(`--${key} ${value}`);
+  }
+  return parts.join(" ");
+}
+
+function summaryText(verdict: string, revision: number | undefined, result: SimulationResult | undefined, resumed: string[]): string {
+  const lines = [`deploy ${verdict}${revision !== undefined ? ` — revision ${revision}` : ""}${resumed.length ? ` (resumed; already done: ${resumed.join(", ")})` : ""}`];
+  if (result) {
+    lines.push(`duration ${result.durationSeconds.toFixed(0)} s`);
+    for (const phase of result.phases) {
+      const steps = phase.steps.map((s) => `${s.service}${s.status === "succeeded" ? "" : ` (${s.status})`}`).join(", ");
+      const gate = phase.gate ? ` gate ${phase.gate.passed ? "passed" : "failed"}` : "";
+      lines.push(`  ${phase.status.padEnd(11)} ${phase.name}${gate}: ${steps}`);
+    }
+    if (result.failure) lines.push(`failure: ${result.failure.reason}: ${result.failure.message}`);
+    if (result.rollback) {
+      const r = result.rollback;
+      lines.push(`rollback (${r.scope}) ${r.completed ? "completed" : "did NOT complete"} in ${Math.round(r.endedAt - r.startedAt)} s:`);
+      for (const s of r.services) lines.push(`  ${s.ok ? "ok  " : "FAIL"} ${s.service}: ${s.action}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export const deployCommand: Command = {
+  name: "deploy",
+  summary: "Carry out the plan on a real cluster, phase by phase, with gates and automatic rollback",
+  args: "<plan>",
+  options: { ...KUBE_OPTIONS, phase: { type: "string" }, "dry-run": { type: "boolean" }, settle: { type: "string" } },
+  help: [
+    "-f, --format FORMAT      text (default) or json",
+    ...KUBE_HELP,
+    "    --phase NAME|N       deploy only this phase (earlier phases must be deployed already)",
+    "    --dry-run            send every object as a server-side dry run (dryRun=All); nothing changes",
+    "    --settle S           seconds to watch the rollback triggers at the end of each phase (default 30)",
+  ],
+  async run(parsed, io) {
+    const format = formatOption(parsed, "deploy", ["text", "json"] as const);
+    const file = singleArg(parsed, "deploy", "plan file");
+    const settle = parsed.values.settle !== undefined ? intOption(parsed, "deploy", "settle", 30) : undefined;
+    const doc = await loadPlan(file, io);
+    const phase = phaseName(doc.plan, parsed.values.phase as string | undefined);
+    const dryRun = parsed.values["dry-run"] === true;
+    const { k8s, cluster, redact } = await connectCluster("deploy", parsed, doc.plan, io);
+    const progress = createProgress(io);
+    try {
+      const outcome = await withInterrupt(io, "opdeploy deploy: interrupted; stopping at the next step boundary (Ctrl-C again to exit at once)", (signal) =>
+        k8s.deployPlan(doc.plan, {
+          cluster,
+          dryRun,
+          signal,
+          ...(phase !== undefined ? { phase } : {}),
+          ...(settle !== undefined ? { settleSeconds: settle } : {}),
+          onProgress: (p) => progress.update(redact(p.message), { lasting: p.kind !== "step" && p.kind !== "dry-run" }),
+        }),
+      );
+      progress.done();
+      if (outcome.verdict === "interrupted") {
+        io.err(
+          [
+            `opdeploy deploy: interrupted at a step boundary; revision ${outcome.revision} keeps its completed steps.`,
+            `To resume, run the same command again: ${sameCommand(parsed, file)}`,
+          ].join("\n"),
+        );
+      }
+      const { result } = outcome;
+      if (format === "json") {
+        const json = {
+          ...(result ?? {}),
+          verdict: outcome.verdict,
+          plan: outcome.plan,
+          namespace: cluster.namespace,
+          revision: outcome.revision ?? null,
+          resumed: outcome.resumed,
+          dryRun: outcome.dryRun,
+          ...(outcome.objects ? { objects: outcome.objects } : {}),
+        };
+        io.out(redact(JSON.stringify(json, null, 2)));
+      } else if (outcome.dryRun) {
+        io.out([`dry run: the API server accepted ${outcome.objects?.length ?? 0} object(s) in namespace ${cluster.namespace}; nothing was changed`, ...(outcome.objects ?? []).map((o) => `  ${o}`)].join("\n"));
+      } else {
+        io.out(redact(summaryText(outcome.verdict, outcome.revision, result, outcome.resumed)));
+      }
+      if (outcome.verdict === "interrupted") return EXIT.interrupted;
+      return outcome.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
+    } catch (error) {
+      progress.done();
+      throw clusterFailure("deploy", error, k8s, redact);
+    } finally {
+      await cluster.close();
+    }
+  },
+};

@@ -1,0 +1,293 @@
+/**
+ * deploy / history / rollback / status through the bundled CLI, against FakeApiServer — a
+ * protocol test double of the Kubernetes API (see its header), not Kubernetes. The CLI runs as a
+ * child process with a kubeconfig file pointing at the fake server; its token must never show up
+ * in anything the CLI prints.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Io } from "../src/cli-io.js";
+import { createProgress } from "../src/progress.js";
+import { CLI, REPO_ROOT, buildCli, runCli, type CliRun } from "./run-cli.js";
+import { fakeApiServer, type FakeApiServer } from "./simulator-test-helpers.js";
+
+const TOKEN = "tok-9f8e7d6c5b4a-never-print-me";
+
+const PLAN = `name: shop
+cluster:
+  nodes:
+    - {count: 1, memory: 8Gi, cpu: "4"}
+rollback: {memory: 85%, unhealthy: 20%, latency: 500ms, errorRate: 5%, timeout: 30s}
+phases:
+  - name: data
+    services: [db]
+  - name: apps
+    services: [api]
+services:
+  db:  {memory: 256Mi, cpu: 250m, port: 5432, validate: none}
+  api: {memory: 128Mi, cpu: 100m, port: 8080, dependsOn: [db], validate: none}
+`;
+
+let dir: string;
+let planFile: string;
+let planV2File: string;
+let server: FakeApiServer;
+let kubeconfig: string;
+const printed: string[] = [];
+
+beforeAll(async () => {
+  await buildCli();
+  dir = await mkdtemp(join(tmpdir(), "opdeploy-deploy-"));
+  planFile = join(dir, "shop.yaml");
+  await writeFile(planFile, PLAN);
+  // Version 2 adds a worker to the apps phase.
+  planV2File = join(dir, "shop-v2.yaml");
+  await writeFile(
+    planV2File,
+    PLAN.replace("services: [api]", "services: [api, worker]").concat("  worker: {memory: 64Mi, cpu: 50m, dependsOn: [db], validate: none}\n"),
+  );
+}, 60_000);
+
+beforeEach(async () => {
+  server = await fakeApiServer({ token: TOKEN });
+  await server.start();
+  server.addNode("node-1", "8Gi", "4");
+  server.autoReadyMs = 5;
+  kubeconfig = join(dir, `kubeconfig-${server.port}`);
+  await writeFile(kubeconfig, server.kubeconfig("shop"));
+});
+
+afterEach(async () => {
+  await server.stop();
+});
+
+afterAll(() => {
+  // Whatever the CLI printed in this file, the kubeconfig's token never appears.
+  expect(printed.length).toBeGreaterThan(0);
+  for (const text of printed) expect(text).not.toContain(TOKEN);
+});
+
+async function cli(args: string[]): Promise<CliRun> {
+  const run = await runCli([...args, "--kubeconfig", kubeconfig]);
+  printed.push(run.stdout, run.stderr);
+  return run;
+}
+
+const revisionSecrets = () => server.list("v1", "secrets", "shop").filter((s) => s.metadata.labels?.owner === "opdeploy");
+
+describe("opdeploy deploy", () => {
+  it("--dry-run sends every object with dryRun=All and records nothing", async () => {
+    const run = await cli(["deploy", planFile, "--dry-run", "-f", "json"]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { dryRun: boolean; objects: string[]; verdict: string };
+    expect(json.dryRun).toBe(true);
+    expect(json.verdict).toBe("succeeded");
+    expect(json.objects).toEqual(expect.arrayContaining(["Deployment/api"]));
+    const patches = server.requests.filter((r) => r.method === "PATCH");
+    expect(patches.length).toBe(json.objects.length);
+    for (const p of patches) expect(p.query.dryRun).toBe("All");
+    expect(revisionSecrets()).toEqual([]);
+    expect(server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")).toBeUndefined();
+
+    // --phase by name or number: only that phase's objects.
+    const apps = await cli(["deploy", planFile, "--dry-run", "--phase", "2", "-f", "json"]);
+    expect(apps.code).toBe(0);
+    const objects = (JSON.parse(apps.stdout) as { objects: string[] }).objects;
+    expect(objects).toContain("Deployment/api");
+    expect(objects.some((o) => o.endsWith("/db"))).toBe(false);
+    const unknown = await cli(["deploy", planFile, "--dry-run", "--phase", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no phase "nope" (phases: 1 data, 2 apps)');
+  });
+
+  it("deploys phase by phase (JSON like simulate's plus the revision), then history and status report it", async () => {
+    const run = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
+    expect(run.stderr).toMatch(/\d\d:\d\d:\d\d revision 1 started/);
+    expect(run.stderr).toMatch(/\d\d:\d\d:\d\d db: succeeded/);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { verdict: string; revision: number; phases: { name: string; status: string }[]; events: { type: string }[] };
+    expect(json.verdict).toBe("succeeded");
+    expect(json.revision).toBe(1);
+    expect(json.phases.map((p) => [p.name, p.status])).toEqual([
+      ["data", "succeeded"],
+      ["apps", "succeeded"],
+    ]);
+    expect(json.events.filter((e) => e.type === "PhaseSucceeded").length).toBe(2);
+    expect(revisionSecrets().map((s) => [s.metadata.name, s.metadata.labels.status])).toEqual([["opdeploy.shop.v1", "deployed"]]);
+
+    const history = await cli(["history", planFile, "-f", "json"]);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout)).toMatchObject([{ revision: 1, status: "deployed", stepsDone: 2, stepsTotal: 2 }]);
+    const table = await cli(["history", planFile]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^REVISION\s+STATUS\s+UPDATED\s+STEPS DONE/);
+    expect(table.stdout).toMatch(/^1\s+deployed\s+\d{4}-\d\d-\d\dT[\d:]+Z\s+2\/2/m);
+
+    server.emitEvent("shop", { kind: "Deployment", name: "api" }, "ScalingReplicaSet", "Scaled up replica set api-1 to 1", "Normal");
+    const status = await cli(["status", planFile, "-f", "json"]);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout) as {
+      revision: { version: number; status: string };
+      phases: { name: string; status: string; done: number; total: number }[];
+      services: { name: string; ready: number; replicas: number; restarts: number; lastEvent: { reason: string } | null }[];
+      nodes: { name: string; memory: { requested: number; allocatable: number } }[];
+    };
+    expect(report.revision).toMatchObject({ version: 1, status: "deployed" });
+    expect(report.phases).toEqual([
+      { name: "data", status: "done", done: 1, total: 1 },
+      { name: "apps", status: "done", done: 1, total: 1 },
+    ]);
+    expect(report.services.map((s) => [s.name, s.ready, s.replicas, s.restarts])).toEqual([
+      ["db", 1, 1, 0],
+      ["api", 1, 1, 0],
+    ]);
+    expect(report.services.find((s) => s.name === "api")!.lastEvent?.reason).toBe("ScalingReplicaSet");
+    // Requests of the two pods the fake controller made: 256Mi + 128Mi on an 8Gi node.
+    expect(report.nodes).toMatchObject([{ name: "node-1", memory: { requested: 384 * 2 ** 20, allocatable: 8 * 2 ** 30 } }]);
+
+    const text = await cli(["status", planFile]);
+    expect(text.stdout).toContain("NODES (used / requested / allocatable)");
+    expect(text.stdout).toMatch(/memory used [█░]{20}/);
+  });
+
+  it("a phase that cannot be scheduled is rolled back automatically: text summary, exit 1", async () => {
+    server.unschedulable.add("api");
+    const run = await cli(["deploy", planFile, "--settle", "0"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^deploy (rolled-back|failed) — revision 1/);
+    expect(run.stdout).toMatch(/failure: Unschedulable: /);
+    expect(run.stdout).toMatch(/rollback \(phase\) completed/);
+    expect(server.get("apps/v1", "deployments", "shop", "api")).toBeUndefined();
+    expect(server.get("apps/v1", "statefulsets", "shop", "db") ?? server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
+    expect(revisionSecrets()[0]!.metadata.labels.status).toMatch(/rolled-back|failed/);
+  });
+
+  it("rollback returns to the previous revision and records it as a new one", async () => {
+    expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
+    const v2 = await cli(["deploy", planV2File, "--settle", "0"]);
+    expect(v2.code).toBe(0);
+    expect(v2.stdout).toMatch(/deploy succeeded — revision 2/);
+    expect(server.get("apps/v1", "deployments", "shop", "worker")).toBeDefined();
+
+    const run = await cli(["rollback", planV2File, "-f", "json"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: "succeeded", from: 2, to: 1, revision: 3 });
+    expect(server.get("apps/v1", "deployments", "shop", "worker")).toBeUndefined();
+    const history = JSON.parse((await cli(["history", planFile, "-f", "json"])).stdout) as { revision: number; status: string; description: string }[];
+    expect(history.map((h) => [h.revision, h.status])).toEqual([
+      [1, "superseded"],
+      [2, "rolled-back"],
+      [3, "deployed"],
+    ]);
+    expect(history[2]!.description).toBe("rollback to v1");
+
+    const missing = await cli(["rollback", planFile, "--to-revision", "9"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("has no revision 9");
+  });
+
+  it("a live lock is a cluster error (exit 3) naming the holder and when it expires", async () => {
+    const now = new Date().toISOString();
+    server.upsert("coordination.k8s.io/v1", "leases", {
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name: "opdeploy-shop", namespace: "shop" },
+      spec: { holderIdentity: "ci-runner-7", leaseDurationSeconds: 60, acquireTime: now, renewTime: now },
+    });
+    const run = await cli(["deploy", planFile, "--settle", "0"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/being deployed by ci-runner-7 .*renewed .*expires in \d+ s/);
+    expect(revisionSecrets()).toEqual([]);
+  });
+
+  it("unreachable or refusing API servers are exit 3, without credentials in the message", async () => {
+    const refused = join(dir, "kubeconfig-refused");
+    await writeFile(refused, server.kubeconfig("shop").replace(`127.0.0.1:${server.port}`, "127.0.0.1:1"));
+    const down = await runCli(["status", planFile, "--kubeconfig", refused]);
+    printed.push(down.stdout, down.stderr);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/ECONNREFUSED|connect/);
+
+    const wrong = join(dir, "kubeconfig-wrong-token");
+    const wrongToken = "wrong-token-0123456789abcdef";
+    await writeFile(wrong, server.kubeconfig("shop").replace(TOKEN, wrongToken));
+    const denied = await runCli(["history", planFile, "--kubeconfig", wrong]);
+    printed.push(denied.stdout, denied.stderr);
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toContain("401");
+    expect(denied.stderr + denied.stdout).not.toContain(wrongToken);
+  });
+
+  it("Ctrl-C stops at a step boundary (exit 130, how to resume); running it again resumes", async () => {
+    server.autoReadyMs = 400;
+    const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--kubeconfig", kubeconfig], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stderr = "";
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes("db: succeeded") && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    printed.push(stdout, stderr);
+    expect(code).toBe(130);
+    expect(stderr).toContain("run the same command again: opdeploy deploy");
+    expect(stdout).toMatch(/deploy interrupted — revision 1/);
+    expect(revisionSecrets()[0]!.metadata.labels.status).toBe("deploying");
+
+    server.autoReadyMs = 5;
+    const again = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "succeeded", revision: 1, resumed: ["db"] });
+  });
+});
+
+describe("opdeploy status --watch", () => {
+  it("repeats plain blocks when stdout is not a terminal, and Ctrl-C ends it with exit 0", async () => {
+    expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, "status", planFile, "--watch", "--interval", "1", "--kubeconfig", kubeconfig], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if ((stdout.match(/^PHASES$/gm) ?? []).length >= 2 && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    printed.push(stdout, stderr);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain("\x1b[2J");
+    expect((stdout.match(/^shop in namespace shop — revision 1 deployed/gm) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("progress on stderr", () => {
+  const io = (lines: string[]): Io => ({ out: () => {}, err: (t) => lines.push(t), color: false, errColor: false, env: {}, cwd: "." });
+
+  it("writes timestamped lines when stderr is not a terminal (CI logs)", () => {
+    const lines: string[] = [];
+    const progress = createProgress(io(lines), { tty: false, now: () => new Date("2025-01-02T03:04:05Z") });
+    progress.update("db: started");
+    progress.update("revision 1 started", { lasting: true });
+    progress.done();
+    expect(lines).toEqual(["03:04:05 db: started", "03:04:05 revision 1 started"]);
+  });
+
+  it("rewrites one live line on a terminal, keeping milestones above it", () => {
+    let screen = "";
+    const progress = createProgress(io([]), { tty: true, write: (t) => (screen += t), now: () => new Date("2025-01-02T03:04:05Z") });
+    progress.update("db: started");
+    progress.update("db: ready");
+    progress.update("revision 1: deployed", { lasting: true });
+    progress.done();
+    expect(screen).toBe("[0s] db: started\r\x1b[2K[0s] db: ready\r\x1b[2K03:04:05 revision 1: deployed\n");
+  });
+});
