@@ -9,10 +9,11 @@ export const planCommand: Command = {
   name: "plan",
   summary: "Show resources per phase and batch, cumulative totals and gate margins",
   args: "<plan>",
-  options: { optimize: { type: "boolean" }, output: { type: "string", short: "o" } },
+  options: { optimize: { type: "boolean" }, "merge-phases": { type: "boolean" }, output: { type: "string", short: "o" } },
   help: [
     "-f, --format FORMAT      text (default), json or markdown",
     "    --optimize           derive phases and batches that pass every gate with the shortest simulated rollout",
+    "    --merge-phases       with --optimize: let phases merge (faster, but fewer gates and a coarser rollback)",
     "-o, --output FILE        with --optimize: write the optimized plan as YAML to FILE",
   ],
   async run(parsed, io) {
@@ -23,7 +24,7 @@ export const planCommand: Command = {
     const doc = await loadPlan(file, io);
     if (parsed.values.optimize) {
       const { optimizePlan, formatOptimizeText, renderOptimizeMarkdown, optimizeToJson, planToYaml } = await import("@openpolicy/simulator");
-      const result = await optimizePlan(doc.plan);
+      const result = await optimizePlan(doc.plan, { mergePhases: parsed.values["merge-phases"] === true });
       if (format === "json") io.out(JSON.stringify(optimizeToJson(result), null, 2));
       else if (format === "markdown") io.out(renderOptimizeMarkdown(result));
       else io.out(formatOptimizeText(result));

@@ -38,7 +38,11 @@ export interface OptimizeOptions {
   runs?: number;
   /** Most candidates simulated (default 200). */
   maxCandidates?: number;
-  /** Let the search merge phases (default true). Fewer phases = fewer settle periods and gates. */
+  /**
+   * Let the search merge phases (default false). Fewer phases = fewer settle periods, but also
+   * fewer gates and a coarser rollback; the default keeps one gated phase per dependency
+   * generation, so every checkpoint the author asked for still has a gate.
+   */
   mergePhases?: boolean;
   /** The release currently running: simulate an upgrade from it, and count rolling-update surge pods. */
   from?: Plan;
@@ -166,7 +170,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions = {}): P
   let current = initialSchedule(context);
   let currentEntry = await evaluate(current);
   let improvements = 0;
-  const mergePhases = options.mergePhases !== false;
+  const mergePhases = options.mergePhases === true;
   search: while (simulated < maxCandidates) {
     for (const candidate of neighbours(context, current, mergePhases)) {
       if (simulated >= maxCandidates) break search;
