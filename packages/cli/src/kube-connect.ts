@@ -13,6 +13,8 @@ import { CliError, EXIT } from "./exit-codes.js";
 
 export type KubernetesModule = typeof import("@openpolicy/simulator/kubernetes");
 export type KubernetesCluster = import("@openpolicy/simulator/kubernetes").KubernetesCluster;
+type ClusterOptions = import("@openpolicy/simulator/kubernetes").KubernetesClusterOptions;
+type EndpointResolver = import("@openpolicy/simulator/kubernetes").EndpointResolver;
 
 export function loadKubernetes(): Promise<KubernetesModule> {
   return import("@openpolicy/simulator/kubernetes");
@@ -69,13 +71,22 @@ export interface Connected {
   redact: (text: string) => string;
 }
 
-/** Connects (lists and starts the watches); a failure is a CliError with exit code 3. */
-export async function connectCluster(cmd: string, parsed: ParsedCommand, plan: Plan, io: Io): Promise<Connected> {
+/**
+ * Connects (lists and starts the watches); a failure is a CliError with exit code 3. `extra`
+ * adds backend options (an endpoint resolver from --endpoint, trafficMetrics: false, ...).
+ */
+export async function connectCluster(
+  cmd: string,
+  parsed: ParsedCommand,
+  plan: Plan,
+  io: Io,
+  extra: (k8s: KubernetesModule) => Partial<ClusterOptions> = () => ({}),
+): Promise<Connected> {
   const k8s = await loadKubernetes();
   const target = kubeTarget(parsed, plan);
   const redact = credentialRedactor(k8s, target);
   try {
-    const cluster = await k8s.KubernetesCluster.connect({ ...target, warn: (message) => io.err(`warning: ${redact(message)}`) });
+    const cluster = await k8s.KubernetesCluster.connect({ ...extra(k8s), ...target, warn: (message) => io.err(`warning: ${redact(message)}`) });
     return { k8s, cluster, redact };
   } catch (error) {
     throw new CliError(`opdeploy ${cmd}: ${redact(messageOf(error))}`, EXIT.cluster);
@@ -110,6 +121,18 @@ export function parseEndpoints(cmd: string, parsed: ParsedCommand, plan: Plan): 
     endpoints.set(name, { host: match[2]!.replace(/^\[|\]$/g, ""), port });
   }
   return endpoints;
+}
+
+/**
+ * Reaches the services named in `endpoints` (--endpoint) at the given host:port and every other
+ * one through the backend's port-forward to a Ready pod — for validation and for the traffic
+ * that feeds the latency / error-rate triggers during a deploy.
+ */
+export function endpointResolver(k8s: KubernetesModule, endpoints: ReadonlyMap<string, { host: string; port: number }>): EndpointResolver {
+  return async (service, cluster) => {
+    const given = endpoints.get(service.name);
+    return given ? { ...given, close: async () => {} } : k8s.portForwardEndpoint(service, cluster);
+  };
 }
 
 /** The services named by --service (all of them when none is given), in plan order. */

@@ -3,7 +3,7 @@ import type { SimulationResult } from "@openpolicy/simulator";
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, withInterrupt } from "../kube-connect.js";
+import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, endpointResolver, parseEndpoints, withInterrupt } from "../kube-connect.js";
 import { loadPlan } from "../plan-input.js";
 import { createProgress } from "../progress.js";
 
@@ -22,6 +22,8 @@ function sameCommand(parsed: ParsedCommand, file: string): string {
     const value = parsed.values[key];
     if (typeof value === "string") parts.push(`--${key} ${value}`);
   }
+  for (const endpoint of (parsed.values.endpoint as string[] | undefined) ?? []) parts.push(`--endpoint ${endpoint}`);
+  if (parsed.values["no-traffic"] === true) parts.push("--no-traffic");
   return parts.join(" ");
 }
 
@@ -48,13 +50,23 @@ export const deployCommand: Command = {
   name: "deploy",
   summary: "Carry out the plan on a real cluster, phase by phase, with gates and automatic rollback",
   args: "<plan>",
-  options: { ...KUBE_OPTIONS, phase: { type: "string" }, "dry-run": { type: "boolean" }, settle: { type: "string" } },
+  options: {
+    ...KUBE_OPTIONS,
+    phase: { type: "string" },
+    "dry-run": { type: "boolean" },
+    settle: { type: "string" },
+    endpoint: { type: "string", multiple: true },
+    "no-traffic": { type: "boolean" },
+  },
   help: [
     "-f, --format FORMAT      text (default) or json",
     ...KUBE_HELP,
     "    --phase NAME|N       deploy only this phase (earlier phases must be deployed already)",
     "    --dry-run            send every object as a server-side dry run (dryRun=All); nothing changes",
     "    --settle S           seconds to watch the rollback triggers at the end of each phase (default 30)",
+    "    --endpoint S=H:P     reach service S at host:port for validation and trigger traffic (repeatable);",
+    "                         other services through a port-forward to a Ready pod",
+    "    --no-traffic         send no synthetic probes: the latency and error-rate triggers get no data",
   ],
   async run(parsed, io) {
     const format = formatOption(parsed, "deploy", ["text", "json"] as const);
@@ -63,7 +75,12 @@ export const deployCommand: Command = {
     const doc = await loadPlan(file, io);
     const phase = phaseName(doc.plan, parsed.values.phase as string | undefined);
     const dryRun = parsed.values["dry-run"] === true;
-    const { k8s, cluster, redact } = await connectCluster("deploy", parsed, doc.plan, io);
+    const endpoints = parseEndpoints("deploy", parsed, doc.plan);
+    const noTraffic = parsed.values["no-traffic"] === true;
+    const { k8s, cluster, redact } = await connectCluster("deploy", parsed, doc.plan, io, (k8s) => ({
+      ...(endpoints.size > 0 ? { resolveEndpoint: endpointResolver(k8s, endpoints) } : {}),
+      ...(noTraffic ? { trafficMetrics: false as const } : {}),
+    }));
     const progress = createProgress(io);
     try {
       const outcome = await withInterrupt(io, "opdeploy deploy: interrupted; stopping at the next step boundary (Ctrl-C again to exit at once)", (signal) =>

@@ -20,6 +20,7 @@ import type { StepUpdate } from "../engine/run-rollout.js";
 import { runRollout } from "../engine/run-rollout.js";
 import type { KubernetesClusterOptions } from "../cluster/kubernetes/kubernetes-cluster.js";
 import { KubernetesCluster } from "../cluster/kubernetes/kubernetes-cluster.js";
+import type { TrafficSamplerOptions } from "../cluster/kubernetes/traffic-metrics.js";
 import { kubeName, planRenderer } from "../cluster/kubernetes/render-workload.js";
 import type { WorkloadRenderer } from "../cluster/kubernetes/render-workload.js";
 import type { LeaseOptions } from "./lease-lock.js";
@@ -51,6 +52,14 @@ export interface DeployOptions extends LeaseOptions {
   onProgress?: (progress: DeployProgress) => void;
   signal?: AbortSignal;
   settleSeconds?: number;
+  /** Seconds between the engine's evaluations of the latency / error-rate triggers (10). */
+  metricsSeconds?: number;
+  /**
+   * When the plan sets `rollback.latency` or `rollback.errorRate`, the cluster sends short
+   * synthetic probes to the plan's HTTP services during the rollout so those triggers have data
+   * (KubernetesCluster.sampleTraffic; the interval defaults to `metricsSeconds`). `false`: none.
+   */
+  trafficMetrics?: TrafficSamplerOptions | false;
 }
 
 export interface DeployResult {
@@ -149,12 +158,24 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
       };
       let result: SimulationResult;
       try {
-        result = await runRollout(cluster, target, {
-          ...(from ? { from } : {}),
-          resumeFrom,
-          onStep,
-          ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
-        });
+        const watchesTraffic = target.rollback.latency !== undefined || target.rollback.errorRate !== undefined;
+        if (watchesTraffic && options.trafficMetrics !== false) {
+          await cluster.sampleTraffic(target.services.values(), {
+            ...(options.metricsSeconds !== undefined ? { intervalSeconds: options.metricsSeconds } : {}),
+            ...(options.trafficMetrics ?? {}),
+          });
+        }
+        try {
+          result = await runRollout(cluster, target, {
+            ...(from ? { from } : {}),
+            resumeFrom,
+            onStep,
+            ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
+            ...(options.metricsSeconds !== undefined ? { metricsSeconds: options.metricsSeconds } : {}),
+          });
+        } finally {
+          await cluster.stopTrafficSampling();
+        }
       } catch (error) {
         if (error instanceof DeployAbortedError) {
           revision.description = `interrupted at ${new Date().toISOString()}: ${error.message}`;

@@ -466,7 +466,7 @@ class RolloutEngine {
       const breach = this.breaches.get(name);
       if (!breach) continue;
       const held = now - breach.since;
-      if (held >= rollback.forSeconds) return this.trigger(rollback.forSeconds > 0 ? `${breach.message} for ${held}s` : breach.message);
+      if (held >= rollback.forSeconds) return this.trigger(rollback.forSeconds > 0 ? `${breach.message} for ${Math.round(held)}s` : breach.message);
     }
     return undefined;
   }

@@ -9,3 +9,5 @@ export type { WorkloadRenderer, RenderedWorkload } from "./render-workload.js";
 export { createKindCluster, dockerAvailable, KindUnavailableError, KIND_NODE_IMAGE } from "./kind-cluster.js";
 export { simulateOnKind } from "./simulate-on-kind.js";
 export type { SimulateOnKindOptions } from "./simulate-on-kind.js";
+export { TrafficSampler, DEFAULT_TRAFFIC_SAMPLER_OPTIONS, httpServices } from "./traffic-metrics.js";
+export type { TrafficSamplerOptions, TrafficFigures, TrafficSamplerHost } from "./traffic-metrics.js";

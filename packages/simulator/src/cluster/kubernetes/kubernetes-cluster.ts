@@ -40,6 +40,8 @@ import { KubeApi, KubeApiError, collectionPath, loadKubeConfig } from "./kube-ap
 import type { WorkloadRenderer } from "./render-workload.js";
 import { REVISION_LABEL, WORKLOAD_LABEL, kubeName, renderWorkloadSpec, stampWorkload } from "./render-workload.js";
 import { ResilientWatch, objectKey } from "./resilient-watch.js";
+import type { TrafficSamplerOptions } from "./traffic-metrics.js";
+import { TrafficSampler, httpServices } from "./traffic-metrics.js";
 
 export const FIELD_MANAGER = "opdeploy";
 export const METRICS_UNAVAILABLE_WARNING = "metrics.k8s.io unavailable: gates use requests only";
@@ -72,6 +74,12 @@ export interface KubernetesClusterOptions extends KubeConfigSource {
   watchRetryMs?: number;
   /** Warnings (never contain credentials); console.warn by default. */
   warn?: (message: string) => void;
+  /**
+   * Synthetic traffic that measures the HTTP services' latency and error rate for `metrics()`
+   * (traffic-metrics.ts): defaults for `sampleTraffic`, or `false` to never send any (then
+   * latency and error rate read 0 and those rollback triggers cannot fire).
+   */
+  trafficMetrics?: TrafficSamplerOptions | false;
 }
 
 type Store = ResilientWatch;
@@ -98,6 +106,8 @@ export class KubernetesCluster implements Cluster {
   private lastRefreshMs = 0;
   private refreshing: Promise<void> | undefined;
   private closed = false;
+  /** The traffic sampler of the current (or last) deploy; its figures outlive `stop`. */
+  private traffic: TrafficSampler | undefined;
   readonly view: ClusterView;
 
   private constructor(api: KubeApi, options: KubernetesClusterOptions) {
@@ -326,8 +336,39 @@ export class KubernetesCluster implements Cluster {
     });
   }
 
+  /**
+   * Starts measuring latency and error rate of `services` that are validated by HTTP GET, with
+   * short bounded probes through the endpoint resolver (traffic-metrics.ts), replacing a sampler
+   * already running. Returns undefined (and sends nothing) when the `trafficMetrics` option is
+   * false, the cluster is a dry run or closed, or no service is HTTP.
+   */
+  async sampleTraffic(services: Iterable<Service>, options: TrafficSamplerOptions = {}): Promise<TrafficSampler | undefined> {
+    await this.stopTrafficSampling();
+    const http = httpServices(services);
+    if (this.options.trafficMetrics === false || this.options.dryRun || this.closed || http.length === 0) return undefined;
+    const sampler = new TrafficSampler(
+      http,
+      {
+        isReady: (service) => (this.view.workload(service.name)?.readyReplicas ?? 0) > 0,
+        resolveEndpoint: (service) => (this.options.resolveEndpoint ?? portForwardEndpoint)(service, this),
+        warnOnce: (key, message) => this.warnOnce(key, message),
+        sampled: () => this.notify(),
+      },
+      { ...(this.options.trafficMetrics ?? {}), ...options },
+    );
+    this.traffic = sampler;
+    sampler.start();
+    return sampler;
+  }
+
+  /** Stops the traffic sampler (waiting for its probe in flight); its last figures stay readable. */
+  async stopTrafficSampling(): Promise<void> {
+    await this.traffic?.stop();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    await this.stopTrafficSampling();
     for (const store of Object.values(this.stores)) store.stop();
     for (const listener of [...this.listeners]) listener();
   }
@@ -593,15 +634,27 @@ export class KubernetesCluster implements Cluster {
   }
 
   /**
-   * Ready pods per service. Latency and error rate need a metrics source the cluster does not
-   * have by itself (a service mesh or Prometheus): reported as 0, so those rollback triggers
-   * never fire on a real cluster — the docs say so.
+   * Ready pods per service, and latency / error rate from the traffic sampler's latest probe
+   * (traffic-metrics.ts) — the cluster has no request metrics by itself (that takes a service
+   * mesh or Prometheus). Services without figures (not HTTP, not measured yet, sampling off)
+   * read 0 and stay out of the means, which are over services with a Ready pod and figures, as
+   * the simulated cluster averages over the services that serve.
    */
   private metricsNow(): ClusterMetrics {
-    const services = this.view
-      .workloadNames()
-      .map((name) => ({ name, readyPods: this.summary(name)?.summary.readyReplicas ?? 0, latencyMs: 0, errorRate: 0 }));
-    return { t: this.now(), services, averageLatencyMs: 0, errorRate: 0 };
+    let latencySum = 0;
+    let errorSum = 0;
+    let measured = 0;
+    const services = this.view.workloadNames().map((name) => {
+      const readyPods = this.summary(name)?.summary.readyReplicas ?? 0;
+      const figures = readyPods > 0 ? (this.traffic?.figures(name) ?? this.traffic?.figures(this.specNames.get(name) ?? name)) : undefined;
+      if (!figures) return { name, readyPods, latencyMs: 0, errorRate: 0 };
+      measured++;
+      latencySum += figures.latencyMs;
+      errorSum += figures.errorRate;
+      return { name, readyPods, latencyMs: figures.latencyMs, errorRate: figures.errorRate };
+    });
+    const mean = (sum: number) => (measured > 0 ? Math.round((sum / measured) * 10) / 10 : 0);
+    return { t: this.now(), services, averageLatencyMs: mean(latencySum), errorRate: mean(errorSum) };
   }
 }
 
