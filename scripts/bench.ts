@@ -8,7 +8,7 @@
  *   pnpm bench --quick    fewer repetitions (a smoke run)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { checkPlan, parsePlanDocument, parsePlanText } from "@openpolicy/core";
@@ -95,7 +95,12 @@ if (want("cli")) {
   record("cli: node -e 0 (process start-up floor)", await timeIt(nodeOnly, quick ? 5 : 20, 2), "ms");
   record("cli: opdeploy check examples/openpolicy/plan.yaml (end to end)", await timeIt(runCli(["check", "examples/openpolicy/plan.yaml"]), quick ? 5 : 20, 2), "ms", "< 300 ms");
   record("cli: opdeploy simulate examples/openpolicy/plan.yaml (end to end)", await timeIt(runCli(["simulate", "examples/openpolicy/plan.yaml"]), quick ? 5 : 20, 2), "ms");
-  figures.push({ name: "cli: bundle size (opdeploy.mjs)", median: statSync(cli).size / 1024, unit: "KiB", runs: 1, min: 0, max: 0 });
+  // The entry is small; most code sits in chunks. What `check` loads is the entry plus the chunks
+  // it imports statically; the real-cluster chunk loads only for deploy/validate/perf/status.
+  const chunkDir = `${root}packages/cli/dist/chunks`;
+  const chunkSizes = readdirSync(chunkDir).filter((f) => f.endsWith(".mjs")).map((f) => statSync(`${chunkDir}/${f}`).size);
+  const total = statSync(cli).size + chunkSizes.reduce((a, b) => a + b, 0);
+  figures.push({ name: "cli: bundle size, entry + all chunks", median: total / 1024, unit: "KiB", runs: 1, min: 0, max: 0, note: `entry ${(statSync(cli).size / 1024).toFixed(0)} KiB, ${chunkSizes.length} chunks` });
 }
 
 // --- simulator ---------------------------------------------------------------------------------
