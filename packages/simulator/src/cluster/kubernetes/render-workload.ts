@@ -11,7 +11,7 @@
  * Deployment and a StatefulSet.
  */
 import type { KubernetesObject, Plan, RenderOptions } from "@openpolicy/core";
-import { quantityFromBytes, quantityFromMillis, renderManifests, serviceManifestPath } from "@openpolicy/core";
+import { dnsLabel, quantityFromBytes, quantityFromMillis, renderManifests, serviceManifestPath } from "@openpolicy/core";
 import type { WorkloadSpec } from "../workload-spec.js";
 import { sameWorkloadSpec, workloadFromService } from "../workload-spec.js";
 
@@ -28,10 +28,12 @@ export interface RenderedWorkload {
 
 export type WorkloadRenderer = (spec: WorkloadSpec, namespace: string) => RenderedWorkload;
 
-/** Kubernetes object name for a service name (same folding as core's renderer, dnsLabel). */
+/**
+ * Kubernetes object name for a service name: core's renderer folding (dnsLabel), so a deploy
+ * names objects exactly as `opdeploy render` does; "workload" when nothing is left to fold.
+ */
 export function kubeName(name: string): string {
-  const folded = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/g, "");
-  return folded || "workload";
+  return /[a-z0-9]/i.test(name) ? dnsLabel(name) : "workload";
 }
 
 /** Minimal objects from the spec alone. */
