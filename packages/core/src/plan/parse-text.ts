@@ -1,10 +1,13 @@
 /**
- * Plan text (YAML, or JSON — which the YAML parser reads too) → Plan. Uses the `yaml` package's
- * AST so every problem can name its line and column, and reports syntax errors, duplicate keys
- * and schema problems together where the document still makes sense.
+ * Plan text (YAML, or JSON — which the YAML parser reads too) → Plan. The reference reading uses
+ * the `yaml` package's AST so every problem can name its line and column, and reports syntax
+ * errors, duplicate keys and schema problems together where the document still makes sense.
+ * Ordinary text takes a faster road (fast-parse.ts) that yields the same values and locations;
+ * whatever that road cannot vouch for takes the reference one.
  */
 import { LineCounter, parseAllDocuments, type YAMLError } from "yaml";
 import { decodePlan } from "./decode.js";
+import { fastParsePlanText } from "./fast-parse.js";
 import { PlanLoadError, type PlanProblem } from "./errors.js";
 import { sortProblems } from "./issues.js";
 import { duplicateKeys, formatPath, pathAtOffset, yamlLocator } from "./locate.js";
@@ -22,6 +25,13 @@ function errorMessage(error: YAMLError): string {
 }
 
 export function parsePlanText(text: string, file: string): Plan {
+  const fast = fastParsePlanText(text);
+  if (fast !== undefined) return decodePlan(fast.value, { file, format: detectPlanFormat(text), locate: fast.locate });
+  return parsePlanTextReference(text, file);
+}
+
+/** parsePlanText through the `yaml` package's AST only: the behaviour the fast road must match. */
+export function parsePlanTextReference(text: string, file: string): Plan {
   const format = detectPlanFormat(text);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
