@@ -53,8 +53,6 @@ export const validateCommand: Command = {
       for (const name of names) {
         const service: Service = plan.services.get(name)!;
         const credentials = k8s.credentialsFromEnv(service.validate.kind, io.env);
-        // credentialsFromEnv has no vhost; a broker whose user may only use its own vhost needs it.
-        if (service.validate.kind === "rabbitmq" && io.env.OPDEPLOY_RABBITMQ_VHOST) credentials.vhost = io.env.OPDEPLOY_RABBITMQ_VHOST;
         const redact = (text: string) => k8s.redactSecrets(redactKube(text), [credentials.password]);
         const row: ValidateRow = { service: name, check: service.validate.kind, target: "", ok: false, reason: "", ms: 0 };
         rows.push(row);

@@ -7,7 +7,7 @@ import type { ServiceCredentials } from "./validate-service.js";
  *
  *   OPDEPLOY_POSTGRES_USER / _PASSWORD / _DATABASE
  *   OPDEPLOY_REDIS_USER / _PASSWORD
- *   OPDEPLOY_RABBITMQ_USER / _PASSWORD
+ *   OPDEPLOY_RABBITMQ_USER / _PASSWORD / _VHOST (a user may be allowed only its own vhost)
  */
 export function credentialsFromEnv(kind: Validation["kind"], env: NodeJS.ProcessEnv = process.env): ServiceCredentials {
   if (kind !== "postgres" && kind !== "redis" && kind !== "rabbitmq") return {};
@@ -19,5 +19,7 @@ export function credentialsFromEnv(kind: Validation["kind"], env: NodeJS.Process
   if (user) credentials.user = user;
   if (password) credentials.password = password;
   if (database && kind === "postgres") credentials.database = database;
+  const vhost = env[`${prefix}VHOST`];
+  if (vhost && kind === "rabbitmq") credentials.vhost = vhost;
   return credentials;
 }
