@@ -13,6 +13,6 @@ export default defineConfig({
     // Real PostgreSQL, Redis and RabbitMQ for the validator tests, started once per run from the
     // Debian packages (skipped with a printed reason where they are not installed).
     globalSetup: ["packages/simulator/test/services/global-setup.ts"],
-    reporters: ["default"],
+    reporters: ["default", "./scripts/vitest/summary-reporter.ts"],
   },
 });
