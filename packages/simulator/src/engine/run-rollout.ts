@@ -266,6 +266,9 @@ class RolloutEngine {
       await this.report({ phase: phase.name, batch: batch.name, service: name, status: "started", t: step.startedAt });
     }
     if (todo.length === 0) return true;
+    // Sample memory at the first look after this batch is applied, so the chart steps up when
+    // the pods are scheduled rather than at the next periodic sample.
+    this.nextSampleAt = Math.min(this.nextSampleAt, batchStart);
     const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, workloadFromService(s)]));
     const readyAt = new Map<string, number>();
     const timeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
