@@ -3,8 +3,8 @@
  * starts as soon as what it depends on is Ready.
  */
 import type { Plan, Service } from "../plan/model.js";
-import { buildDependencyGraph, type DependencyGraph } from "./build-dependency-graph.js";
-import { stronglyConnectedComponents } from "./strongly-connected-components.js";
+import { breakCycles } from "./break-cycles.js";
+import { buildDependencyGraph } from "./build-dependency-graph.js";
 
 export interface CriticalPath {
   /** Services in start order: each depends on the previous one. */
@@ -17,13 +17,12 @@ export interface CriticalPath {
  * Longest weighted path through the dependency graph, each service weighing `weight(service)`
  * (default: its expected startup seconds).
  *
- * A cyclic graph has no longest path, so cycles are broken first, in two steps: edges that come
- * from a "*" expansion and lie inside a cycle are dropped (the author did not mean "depend on the
- * services that depend on me"); any cycle still left (names the author wrote) has all its internal
- * edges dropped. The result is then a lower bound of what a real order could achieve.
+ * A cyclic graph has no longest path, so cycles are broken first (`breakCycles`); the result is
+ * then a lower bound of what a real order could achieve.
  */
 export function criticalPath(plan: Plan, weight: (service: Service) => number = (s) => s.startupSeconds): CriticalPath {
-  const graph = breakCycles(buildDependencyGraph(plan));
+  const graph = buildDependencyGraph(plan);
+  breakCycles(graph);
   const order = (name: string) => graph.getNodeAttribute(name, "index");
 
   // Kahn's algorithm gives a topological order; ties go to declaration order.
@@ -61,20 +60,4 @@ export function criticalPath(plan: Plan, weight: (service: Service) => number = 
   const path: string[] = [];
   for (let node: string | undefined = end; node !== undefined; node = best.get(node)!.previous) path.push(node);
   return { path: path.reverse(), seconds: endSeconds };
-}
-
-function breakCycles(graph: DependencyGraph): DependencyGraph {
-  const dropInside = (keep: (edgeFromStar: boolean) => boolean) => {
-    const componentOf = new Map<string, number>();
-    stronglyConnectedComponents(graph).forEach((members, i) => members.forEach((m) => componentOf.set(m, i)));
-    for (const edge of graph.edges()) {
-      const source = graph.source(edge);
-      const target = graph.target(edge);
-      if (componentOf.get(source) !== componentOf.get(target)) continue;
-      if (!keep(graph.getEdgeAttribute(edge, "fromStar"))) graph.dropEdge(edge);
-    }
-  };
-  dropInside((fromStar) => !fromStar);
-  dropInside(() => false);
-  return graph;
 }

@@ -10,3 +10,4 @@ export { stronglyConnectedComponents } from "./strongly-connected-components.js"
 export { findCycles, type DependencyCycle } from "./find-cycles.js";
 export { topologicalGenerations } from "./topological-generations.js";
 export { criticalPath, type CriticalPath } from "./critical-path.js";
+export { breakCycles, type DroppedDependency } from "./break-cycles.js";

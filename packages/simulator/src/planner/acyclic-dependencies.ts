@@ -1,23 +1,11 @@
 /**
- * The dependencies the planner orders by: the plan's dependency graph with its cycles broken the
- * way core's `criticalPath` breaks them, so the lower bound and the optimized order agree.
- *
- * A cycle has no valid order, so something has to give. First, edges that come from a "*"
- * expansion and lie inside a cycle are dropped (whoever wrote `dependsOn: ["*"]` did not mean
- * "depend on the services that depend on me"). Any cycle still left is made of names the author
- * wrote; all its internal edges are dropped. Every dropped edge is reported: the optimized plan is
- * only as right as the dependencies it kept.
+ * The dependencies the planner orders by: the plan's dependency graph with its cycles broken by
+ * core's `breakCycles`, as `criticalPath` does, so the lower bound and the optimized order agree.
+ * Every dropped edge is reported: the optimized plan is only as right as the dependencies it kept.
  */
-import { buildDependencyGraph, findCycles, stronglyConnectedComponents, type DependencyCycle, type Plan } from "@openpolicy/core";
+import { breakCycles, buildDependencyGraph, findCycles, type DependencyCycle, type DroppedDependency, type Plan } from "@openpolicy/core";
 
-export interface DroppedDependency {
-  /** The service that declared the dependency. */
-  service: string;
-  /** The service it depends on. */
-  dependency: string;
-  /** The edge came from expanding "*". */
-  fromStar: boolean;
-}
+export type { DroppedDependency } from "@openpolicy/core";
 
 export interface AcyclicDependencies {
   /** Service names in declaration order. */
@@ -36,24 +24,7 @@ export interface AcyclicDependencies {
 export function acyclicDependencies(plan: Plan): AcyclicDependencies {
   const graph = buildDependencyGraph(plan);
   const cycles = findCycles(graph);
-  const dropped: DroppedDependency[] = [];
-  const dropInsideCycles = (shouldDrop: (fromStar: boolean) => boolean): void => {
-    const componentOf = new Map<string, number>();
-    stronglyConnectedComponents(graph).forEach((members, i) => members.forEach((m) => componentOf.set(m, i)));
-    for (const edge of graph.edges()) {
-      const dependency = graph.source(edge);
-      const service = graph.target(edge);
-      if (componentOf.get(dependency) !== componentOf.get(service)) continue;
-      const fromStar = graph.getEdgeAttribute(edge, "fromStar");
-      if (!shouldDrop(fromStar)) continue;
-      dropped.push({ service, dependency, fromStar });
-      graph.dropEdge(edge);
-    }
-  };
-  if (cycles.length > 0) {
-    dropInsideCycles((fromStar) => fromStar);
-    dropInsideCycles(() => true);
-  }
+  const dropped: DroppedDependency[] = cycles.length > 0 ? breakCycles(graph) : [];
   const services = [...plan.services.keys()];
   const dependenciesOf = new Map<string, string[]>(services.map((s) => [s, []]));
   const dependentsOf = new Map<string, string[]>(services.map((s) => [s, []]));
