@@ -1,8 +1,7 @@
-import { checkPlanDocument, findingsToJson, findingsToSarif, formatFindingsText, type Finding } from "@openpolicy/core";
+import { checkPlanDocument, findingsToJson, findingsToSarif, formatFindingsText, type Finding, readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
 import { EXIT } from "../exit-codes.js";
-import { loadPlan } from "../plan-input.js";
 import { VERSION } from "../version.js";
 
 export const checkCommand: Command = {
@@ -14,7 +13,7 @@ export const checkCommand: Command = {
   async run(parsed, io) {
     const format = formatOption(parsed, "check", ["text", "json", "sarif"] as const);
     const file = singleArg(parsed, "check", "plan file");
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const findings: Finding[] = checkPlanDocument(doc);
     if (format === "json") io.out(JSON.stringify(findingsToJson(findings), null, 2));
     else if (format === "sarif") io.out(JSON.stringify(findingsToSarif(findings, { toolVersion: VERSION }), null, 2));

@@ -1,10 +1,10 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Plan } from "@openpolicy/core";
 import type { SimulationResult } from "@openpolicy/simulator";
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, endpointResolver, parseEndpoints, withInterrupt } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 import { createProgress } from "../progress.js";
 
 /** `--phase` by name, or by 1-based number when no phase has that name. */
@@ -72,7 +72,7 @@ export const deployCommand: Command = {
     const format = formatOption(parsed, "deploy", ["text", "json"] as const);
     const file = singleArg(parsed, "deploy", "plan file");
     const settle = parsed.values.settle !== undefined ? intOption(parsed, "deploy", "settle", 30) : undefined;
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const phase = phaseName(doc.plan, parsed.values.phase as string | undefined);
     const dryRun = parsed.values["dry-run"] === true;
     const endpoints = parseEndpoints("deploy", parsed, doc.plan);

@@ -1,8 +1,8 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -18,7 +18,7 @@ export const historyCommand: Command = {
   async run(parsed, io) {
     const format = formatOption(parsed, "history", ["text", "json"] as const);
     const file = singleArg(parsed, "history", "plan file");
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const { k8s, cluster, redact } = await connectCluster("history", parsed, doc.plan, io);
     try {
       const plan = k8s.planSlug(doc.plan);

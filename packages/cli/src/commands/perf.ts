@@ -1,9 +1,9 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import type { Connected } from "../kube-connect.js";
 import { KUBE_HELP, KUBE_OPTIONS, connectCluster, loadKubernetes, messageOf, parseEndpoints, selectServices } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 import { createProgress } from "../progress.js";
 import { rowsTable } from "./validate.js";
 
@@ -49,7 +49,7 @@ export const perfCommand: Command = {
     const connections = intOption(parsed, "perf", "connections", 4, 1);
     if (durationSeconds > 60) throw new CliError(`opdeploy perf: --duration must be at most 60 (got ${durationSeconds})`);
     if (connections > 64) throw new CliError(`opdeploy perf: --connections must be at most 64 (got ${connections})`);
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const plan = doc.plan;
     const endpoints = parseEndpoints("perf", parsed, plan);
     const chosen = selectServices("perf", parsed, plan);

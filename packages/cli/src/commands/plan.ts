@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { formatTotalsMarkdown, formatTotalsText, planTotals, totalsToJson } from "@openpolicy/core";
+import { formatTotalsMarkdown, formatTotalsText, planTotals, totalsToJson, readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { loadPlan } from "../plan-input.js";
 
 export const planCommand: Command = {
   name: "plan",
@@ -21,7 +20,7 @@ export const planCommand: Command = {
     const file = singleArg(parsed, "plan", "plan file");
     const output = parsed.values.output as string | undefined;
     if (output !== undefined && !parsed.values.optimize) throw new CliError("opdeploy plan: -o/--output goes with --optimize (it writes the optimized plan)");
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     if (parsed.values.optimize) {
       const { optimizePlan, formatOptimizeText, renderOptimizeMarkdown, optimizeToJson, planToYaml } = await import("@openpolicy/simulator");
       const result = await optimizePlan(doc.plan, { mergePhases: parsed.values["merge-phases"] === true });

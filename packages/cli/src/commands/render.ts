@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { renderManifestFiles } from "@openpolicy/core";
+import { renderManifestFiles, readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { loadPlan } from "../plan-input.js";
 
 export const renderCommand: Command = {
   name: "render",
@@ -24,7 +23,7 @@ export const renderCommand: Command = {
     const file = singleArg(parsed, "render", "plan file");
     const dir = parsed.values.output as string | undefined;
     if (!dir) throw new CliError("opdeploy render: -o/--output DIR is required");
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const namespace = parsed.values.namespace as string | undefined;
     const files = renderManifestFiles(doc.plan, namespace ? { namespace } : {});
     const written: string[] = [];

@@ -1,8 +1,8 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, withInterrupt } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 import { createProgress } from "../progress.js";
 
 export const rollbackCommand: Command = {
@@ -20,7 +20,7 @@ export const rollbackCommand: Command = {
     const format = formatOption(parsed, "rollback", ["text", "json"] as const);
     const file = singleArg(parsed, "rollback", "plan file");
     const toRevision = parsed.values["to-revision"] !== undefined ? intOption(parsed, "rollback", "to-revision", 0, 1) : undefined;
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const timeoutSeconds = intOption(parsed, "rollback", "timeout", doc.plan.rollback.timeoutSeconds, 1);
     const { k8s, cluster, redact } = await connectCluster("rollback", parsed, doc.plan, io);
     const progress = createProgress(io);

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { checkPlanDocument, type Finding } from "@openpolicy/core";
+import { checkPlanDocument, type Finding, readPlanDocument } from "@openpolicy/core";
 import {
   assessRisk,
   formatRiskText,
@@ -18,7 +18,6 @@ import type { Io } from "../cli-io.js";
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { loadPlan } from "../plan-input.js";
 
 async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
   const faults: Fault[] = [];
@@ -100,8 +99,8 @@ export const simulateCommand: Command = {
     if (parsed.values.on !== undefined && parsed.values.on !== "kind") {
       throw new CliError(`opdeploy simulate: --on must be "kind" (got "${String(parsed.values.on)}")`);
     }
-    const doc = await loadPlan(file, io);
-    const from = parsed.values.from ? (await loadPlan(parsed.values.from as string, io)).plan : undefined;
+    const doc = await readPlanDocument(file);
+    const from = parsed.values.from ? (await readPlanDocument(parsed.values.from as string)).plan : undefined;
     const faults = await readFaults(parsed);
     const findings: Finding[] = checkPlanDocument(doc);
     const errors = findings.filter((f) => f.severity === "error");

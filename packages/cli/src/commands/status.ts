@@ -1,3 +1,4 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Plan } from "@openpolicy/core";
 import type { Io } from "../cli-io.js";
 import type { Command } from "../command.js";
@@ -5,7 +6,6 @@ import { formatOption, intOption, singleArg } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import type { KubernetesCluster, KubernetesModule } from "../kube-connect.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, withInterrupt } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 
 interface Amount {
   used: number;
@@ -140,7 +140,7 @@ export const statusCommand: Command = {
     const format = formatOption(parsed, "status", ["text", "json"] as const);
     const file = singleArg(parsed, "status", "plan file");
     const interval = intOption(parsed, "status", "interval", 2, 1);
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const { k8s, cluster, redact } = await connectCluster("status", parsed, doc.plan, io);
     try {
       if (!parsed.values.watch) {

@@ -1,10 +1,10 @@
+import { readPlanDocument } from "@openpolicy/core";
 import type { Service } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import type { Connected } from "../kube-connect.js";
 import { KUBE_HELP, KUBE_OPTIONS, connectCluster, credentialRedactor, kubeTarget, loadKubernetes, messageOf, parseEndpoints, selectServices } from "../kube-connect.js";
-import { loadPlan } from "../plan-input.js";
 
 export interface ValidateRow {
   service: string;
@@ -39,7 +39,7 @@ export const validateCommand: Command = {
     const format = formatOption(parsed, "validate", ["text", "json"] as const);
     const file = singleArg(parsed, "validate", "plan file");
     const timeoutMs = intOption(parsed, "validate", "timeout", 5000, 1);
-    const doc = await loadPlan(file, io);
+    const doc = await readPlanDocument(file);
     const plan = doc.plan;
     const endpoints = parseEndpoints("validate", parsed, plan);
     const names = selectServices("validate", parsed, plan);
