@@ -22,14 +22,12 @@ export function breakCycles(graph: DependencyGraph): DroppedDependency[] {
   const dropInside = (shouldDrop: (fromStar: boolean) => boolean): void => {
     const componentOf = new Map<string, number>();
     stronglyConnectedComponents(graph).forEach((members, i) => members.forEach((m) => componentOf.set(m, i)));
-    for (const edge of graph.edges()) {
-      const dependency = graph.source(edge);
-      const service = graph.target(edge);
+    for (const { source: dependency, target: service, attributes } of graph.directedEdges()) {
       if (componentOf.get(dependency) !== componentOf.get(service)) continue;
-      const fromStar: boolean = graph.getEdgeAttribute(edge, "fromStar");
+      const fromStar = attributes.fromStar;
       if (!shouldDrop(fromStar)) continue;
       dropped.push({ service, dependency, fromStar });
-      graph.dropEdge(edge);
+      graph.dropDirectedEdge(dependency, service);
     }
   };
   dropInside((fromStar) => fromStar);

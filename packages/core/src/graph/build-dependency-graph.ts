@@ -2,7 +2,7 @@
  * The services of a plan as a directed graph, one edge per dependency, pointing from the
  * dependency to the service that needs it (the order things must start in).
  */
-import { DirectedGraph } from "graphology";
+import { DirectedGraph } from "./directed-graph.js";
 import type { Plan } from "../plan/model.js";
 
 export interface ServiceNodeAttributes {
@@ -36,25 +36,25 @@ export type DependencyGraph = DirectedGraph<ServiceNodeAttributes, DependencyEdg
  * graph attribute `unknownDependencies` and not added as nodes.
  */
 export function buildDependencyGraph(plan: Plan): DependencyGraph {
-  const graph: DependencyGraph = new DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>({
-    allowSelfLoops: true,
-  });
   const unknownDependencies: UnknownDependency[] = [];
+  const graph: DependencyGraph = new DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>({ unknownDependencies });
+  // One attributes object per kind of edge: a plan where everyone depends on "*" has n² edges.
+  const starEdge: DependencyEdgeAttributes = { fromStar: true };
+  const namedEdge: DependencyEdgeAttributes = { fromStar: false };
   let index = 0;
   for (const service of plan.services.values()) {
     graph.mergeNode(service.name, { startupSeconds: service.startupSeconds, dependsOnAll: service.dependsOnAll, index: index++ });
   }
   for (const service of plan.services.values()) {
+    const unknown = new Set<string>();
     for (const dependency of service.dependsOn) {
       if (!plan.services.has(dependency)) {
-        if (!unknownDependencies.some((u) => u.service === service.name && u.dependency === dependency)) {
-          unknownDependencies.push({ service: service.name, dependency });
-        }
+        if (!unknown.has(dependency)) unknownDependencies.push({ service: service.name, dependency });
+        unknown.add(dependency);
         continue;
       }
-      graph.mergeEdge(dependency, service.name, { fromStar: service.dependsOnAll });
+      graph.mergeEdge(dependency, service.name, service.dependsOnAll ? starEdge : namedEdge);
     }
   }
-  graph.setAttribute("unknownDependencies", unknownDependencies);
   return graph;
 }

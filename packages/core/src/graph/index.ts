@@ -1,3 +1,4 @@
+export { DirectedGraph, type DirectedEdge } from "./directed-graph.js";
 export {
   buildDependencyGraph,
   type DependencyGraph,
