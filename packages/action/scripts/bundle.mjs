@@ -4,16 +4,19 @@
 // (see docs/action.md); CI's check-dist job rebuilds it and fails when it differs.
 import { build } from "esbuild";
 import { statSync } from "node:fs";
+import path from "node:path";
+import { writeThirdPartyNotices } from "../../../scripts/third-party-notices.mjs";
 
 const packageRoot = new URL("..", import.meta.url).pathname;
 const outfile = `${packageRoot}dist/index.js`;
 
 export async function bundle(options = {}) {
-  await build({
+  const target = options.outfile ?? outfile;
+  const { metafile } = await build({
     entryPoints: [`${packageRoot}src/index.ts`],
     // Paths in the bundle's comments are relative to this: the same bytes from any working directory.
     absWorkingDir: packageRoot,
-    outfile: options.outfile ?? outfile,
+    outfile: target,
     bundle: true,
     platform: "node",
     // action.yml says node24; node20 keeps the file runnable by the Node 20 used locally and in tests.
@@ -22,7 +25,9 @@ export async function bundle(options = {}) {
     conditions: ["source"],
     // No source map and no timestamps: the committed file must be byte-identical on every rebuild.
     sourcemap: false,
-    legalComments: "none",
+    // Licence comments and the bundled packages' licence files go to dist/THIRD-PARTY-NOTICES.txt.
+    legalComments: "external",
+    metafile: true,
     logLevel: "warning",
     // Native or optional modules a bundle cannot carry, none of them on the action's paths:
     // ssh2/cpu-features (Docker over SSH), pg-native (pg's optional binding), testcontainers
@@ -38,7 +43,8 @@ export async function bundle(options = {}) {
     },
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });
-  return options.outfile ?? outfile;
+  writeThirdPartyNotices({ metafile, workingDir: packageRoot, outdir: path.dirname(target), product: "openpolicy/deploy-action" });
+  return target;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
