@@ -1,5 +1,5 @@
 import type { Io } from "./cli-io.js";
-import { usageOf, parseCommand, type Command } from "./command.js";
+import { usageOf, parseCommand } from "./command.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { COMMANDS } from "./commands/index.js";
 import { VERSION } from "./version.js";
@@ -24,20 +24,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const target = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.out(target ? usageOf(target) : topLevelHelp());
+    io.out(target ? usageOf(await target.load()) : topLevelHelp());
     return EXIT.ok;
   }
   if (name === "--version" || name === "version") {
     io.out(VERSION);
     return EXIT.ok;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  // Only the named command's module is loaded: --help and --version above load none.
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const known = COMMANDS.map((c) => c.name).join(", ");
     io.err(`opdeploy: unknown command "${name}" (commands: ${known})`);
     return EXIT.usage;
   }
   try {
+    const command = await entry.load();
     const parsed = parseCommand(command, rest);
     if (parsed.values.help) {
       io.out(usageOf(command));

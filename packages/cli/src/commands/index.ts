@@ -1,29 +1,77 @@
 import type { Command } from "../command.js";
-import { checkCommand } from "./check.js";
-import { deployCommand } from "./deploy.js";
-import { historyCommand } from "./history.js";
-import { importCommand } from "./import.js";
-import { perfCommand } from "./perf.js";
-import { planCommand } from "./plan.js";
-import { renderCommand } from "./render.js";
-import { rollbackCommand } from "./rollback.js";
-import { schemaCommand } from "./schema.js";
-import { simulateCommand } from "./simulate.js";
-import { statusCommand } from "./status.js";
-import { validateCommand } from "./validate.js";
+
+/**
+ * A command as `opdeploy --help` lists it. The command's module — and the plan code it imports
+ * (zod, yaml, the simulator: a 1.5 MB chunk) — is loaded only when the command runs or shows its
+ * own help, so `--version` and `--help` start in a few milliseconds. name and summary repeat the
+ * command's own; test/lazy-commands.test.ts keeps the two in step.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
 
 /** Every command, in the order `opdeploy --help` lists them. */
-export const COMMANDS: Command[] = [
-  checkCommand,
-  planCommand,
-  simulateCommand,
-  deployCommand,
-  statusCommand,
-  historyCommand,
-  rollbackCommand,
-  validateCommand,
-  perfCommand,
-  importCommand,
-  renderCommand,
-  schemaCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "check",
+    summary: "Check a plan for ordering, port, capacity, budget and gate problems",
+    load: async () => (await import("./check.js")).checkCommand,
+  },
+  {
+    name: "plan",
+    summary: "Show resources per phase and batch, cumulative totals and gate margins",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
+  {
+    name: "simulate",
+    summary: "Rehearse the rollout on a simulated cluster (or a throwaway kind cluster)",
+    load: async () => (await import("./simulate.js")).simulateCommand,
+  },
+  {
+    name: "deploy",
+    summary: "Carry out the plan on a real cluster, phase by phase, with gates and automatic rollback",
+    load: async () => (await import("./deploy.js")).deployCommand,
+  },
+  {
+    name: "status",
+    summary: "Show the plan's progress on the cluster: phases, services, node memory and CPU",
+    load: async () => (await import("./status.js")).statusCommand,
+  },
+  {
+    name: "history",
+    summary: "List the plan's deploy revisions recorded in the cluster",
+    load: async () => (await import("./history.js")).historyCommand,
+  },
+  {
+    name: "rollback",
+    summary: "Return the cluster to an earlier deploy revision of the plan",
+    load: async () => (await import("./rollback.js")).rollbackCommand,
+  },
+  {
+    name: "validate",
+    summary: "Check each service with its real protocol (PostgreSQL, Redis, AMQP, HTTP, TCP)",
+    load: async () => (await import("./validate.js")).validateCommand,
+  },
+  {
+    name: "perf",
+    summary: "Load the HTTP services briefly and compare latency and error rate with the rollback triggers",
+    load: async () => (await import("./perf.js")).perfCommand,
+  },
+  {
+    name: "import",
+    summary: "Convert a Markdown plan document into the YAML plan format",
+    load: async () => (await import("./import.js")).importCommand,
+  },
+  {
+    name: "render",
+    summary: "Write standardized Kubernetes manifests (and a kustomization.yaml) for a plan",
+    load: async () => (await import("./render.js")).renderCommand,
+  },
+  {
+    name: "schema",
+    summary: "Print the plan's JSON Schema (for editors via yaml-language-server)",
+    load: async () => (await import("./schema.js")).schemaCommand,
+  },
 ];
