@@ -1,16 +1,21 @@
 /**
- * A throw-away kind cluster in Docker via testcontainers. kind has no testcontainers module, so
- * this does what `kind create cluster` does for one control-plane node (kind
- * pkg/cluster/internal/create/actions: kubeadminit, installcni, installstorage): run the
- * `kindest/node` image privileged (systemd + containerd inside), `kubeadm init` with a minimal
- * config, install kind's bundled CNI (kindnet) and local-path storage manifests, untaint the
- * node, and read admin.conf with the server rewritten to the mapped port. We chose this over
- * k3s so that the simulator's "kind" overhead model and the real cluster are the same thing.
- *
- * testcontainers is a dev dependency: it is loaded lazily, and a missing Docker engine is
- * reported as KindUnavailableError (the CLI maps it to exit 2).
+ * Throw-away kind clusters for `opdeploy simulate --on kind` and the end-to-end tests. Two ways,
+ * one result (kind/types.ts):
+ * - the kind CLI when it is installed (kind/kind-cli.ts) — the path kind maintains;
+ * - otherwise testcontainers (kind/fixture.ts), which replays kind v0.25.0's `create cluster`
+ *   for one node. Each step of it is a pure function in kind/ with unit tests against kind's
+ *   source (packages/simulator/test/kind).
+ * The node image is kind v0.25.0's `kindest/node:v1.31.2`, pinned by digest (kind/node.ts).
+ * A missing Docker engine is KindUnavailableError (the CLI maps it to exit 2).
  */
-export const KIND_NODE_IMAGE = "kindest/node:v1.31.2";
+import { execFile } from "node:child_process";
+import { createKindClusterInDocker } from "./kind/fixture.js";
+import { createKindClusterWithCli, kindCliVersion } from "./kind/kind-cli.js";
+import type { KindCluster, KindClusterOptions } from "./kind/types.js";
+
+export { KIND_NODE_IMAGE, KIND_VERSION } from "./kind/node.js";
+export { KindSetupError } from "./kind/setup-log.js";
+export type { KindCluster, KindClusterOptions } from "./kind/types.js";
 
 export class KindUnavailableError extends Error {
   constructor(reason: string) {
@@ -19,93 +24,48 @@ export class KindUnavailableError extends Error {
   }
 }
 
-export interface KindCluster {
-  kubeconfig: string;
-  stop(): Promise<void>;
+export type DockerProbe = { ok: true } | { ok: false; reason: string };
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? text;
 }
 
-/** Whether a container runtime answers; the reason when not. */
-export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; reason: string }> {
+/**
+ * Whether a container runtime answers; the reason when not. testcontainers' probe when it is
+ * installed (it honours DOCKER_HOST, Podman and the testcontainers config), else `docker version`.
+ */
+export async function dockerAvailable(): Promise<DockerProbe> {
+  let testcontainers: typeof import("testcontainers") | undefined;
   try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    await getContainerRuntimeClient();
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error) };
+    testcontainers = await import("testcontainers");
+  } catch {
+    testcontainers = undefined;
   }
+  if (testcontainers) {
+    try {
+      await testcontainers.getContainerRuntimeClient();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: firstLine(error) };
+    }
+  }
+  return new Promise((resolve) => {
+    execFile("docker", ["version", "--format", "{{.Server.Version}}"], { timeout: 15_000 }, (error, _stdout, stderr) => {
+      resolve(error ? { ok: false, reason: String(stderr).trim().split("\n")[0] || firstLine(error) } : { ok: true });
+    });
+  });
 }
 
-const KUBEADM_CONFIG = `apiVersion: kubeadm.k8s.io/v1beta3
-kind: ClusterConfiguration
-clusterName: opdeploy
-controlPlaneEndpoint: "opdeploy-control-plane:6443"
-apiServer:
-  certSANs: ["localhost", "127.0.0.1"]
-networking:
-  podSubnet: "10.244.0.0/16"
-  serviceSubnet: "10.96.0.0/16"
----
-apiVersion: kubeadm.k8s.io/v1beta3
-kind: InitConfiguration
-nodeRegistration:
-  criSocket: unix:///run/containerd/containerd.sock
-  kubeletExtraArgs:
-    node-ip: "{{NODE_IP}}"
-    provider-id: "kind://docker/opdeploy/opdeploy-control-plane"
----
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-cgroupDriver: systemd
-cgroupRoot: /kubelet
-failSwapOn: false
-# As kind: no hard eviction on memory, so allocatable = capacity (see kubernetes-semantics.md).
-evictionHard:
-  nodefs.available: "0%"
-  nodefs.inodesFree: "0%"
-  imagefs.available: "0%"
----
-apiVersion: kubeproxy.config.k8s.io/v1alpha1
-kind: KubeProxyConfiguration
-conntrack:
-  maxPerCore: 0
-`;
+export interface CreateKindClusterOptions extends KindClusterOptions {
+  /** "auto" (default): the kind CLI when installed, else testcontainers. */
+  via?: "auto" | "kind-cli" | "testcontainers";
+}
 
-export async function createKindCluster(options: { image?: string; log?: (line: string) => void } = {}): Promise<KindCluster> {
+export async function createKindCluster(options: CreateKindClusterOptions = {}): Promise<KindCluster> {
+  const { via = "auto", ...rest } = options;
   const available = await dockerAvailable();
   if (!available.ok) throw new KindUnavailableError(available.reason);
-  const { GenericContainer, Wait } = await import("testcontainers");
-  const log = options.log ?? (() => {});
-  log(`kind: starting ${options.image ?? KIND_NODE_IMAGE}`);
-  const container = await new GenericContainer(options.image ?? KIND_NODE_IMAGE)
-    .withPrivilegedMode()
-    .withHostname("opdeploy-control-plane")
-    .withExposedPorts(6443)
-    .withTmpFs({ "/tmp": "", "/run": "" })
-    .withBindMounts([{ source: "/lib/modules", target: "/lib/modules", mode: "ro" }])
-    .withEnvironment({ container: "docker" })
-    .withWaitStrategy(Wait.forLogMessage(/Reached target .*Multi-User System|multi-user\.target/, 1))
-    .withStartupTimeout(120_000)
-    .start();
-  const exec = async (command: string[]): Promise<string> => {
-    const result = await container.exec(command);
-    if (result.exitCode !== 0) throw new Error(`kind: ${command.join(" ")} failed (${result.exitCode}): ${result.output.slice(-2000)}`);
-    return result.output;
-  };
-  try {
-    const ip = (await exec(["hostname", "-i"])).trim().split(/\s+/)[0] ?? "";
-    await exec(["sh", "-c", `mkdir -p /kind && cat > /kind/kubeadm.conf <<'EOF'\n${KUBEADM_CONFIG.replace("{{NODE_IP}}", ip)}EOF`]);
-    log("kind: kubeadm init");
-    await exec(["kubeadm", "init", "--skip-phases=preflight", "--config=/kind/kubeadm.conf", "--skip-token-print", "--v=1"]);
-    const kubectl = ["kubectl", "--kubeconfig=/etc/kubernetes/admin.conf"];
-    await exec([...kubectl, "apply", "-f", "/kind/manifests/default-cni.yaml"]);
-    await exec([...kubectl, "apply", "-f", "/kind/manifests/default-storage.yaml"]);
-    await exec([...kubectl, "taint", "nodes", "--all", "node-role.kubernetes.io/control-plane-"]).catch(() => "");
-    await exec([...kubectl, "wait", "--for=condition=Ready", "nodes", "--all", "--timeout=180s"]);
-    const admin = await exec(["cat", "/etc/kubernetes/admin.conf"]);
-    const kubeconfig = admin.replace(/server: https:\/\/[^\s]+/, `server: https://${container.getHost()}:${container.getMappedPort(6443)}`);
-    return { kubeconfig, stop: async () => void (await container.stop({ timeout: 10_000 })) };
-  } catch (error) {
-    await container.stop().catch(() => undefined);
-    throw error;
-  }
+  const useCli = via === "kind-cli" || (via === "auto" && (await kindCliVersion()) !== undefined);
+  return useCli ? createKindClusterWithCli(rest) : createKindClusterInDocker(rest);
 }

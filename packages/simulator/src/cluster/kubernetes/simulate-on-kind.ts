@@ -1,26 +1,37 @@
 /**
  * `opdeploy simulate --on kind`: the same rehearsal as `simulate`, but on a real (throw-away)
- * kind cluster: create it, run the rollout with the real backend, remove the cluster. Same
- * `SimulationResult` shape; times are wall-clock seconds. Without Docker: KindUnavailableError.
+ * kind cluster: create it (the kind CLI when installed, else testcontainers — kind-cluster.ts),
+ * run the rollout with the real backend, remove the cluster. Same `SimulationResult` shape;
+ * times are wall-clock seconds. Without Docker: KindUnavailableError; a failed cluster setup:
+ * KindSetupError naming the step and where its logs were kept.
  */
 import type { Plan } from "@openpolicy/core";
 import type { SimulationResult } from "../../engine/result.js";
 import { runRollout } from "../../engine/run-rollout.js";
 import type { RolloutOptions } from "../../engine/run-rollout.js";
 import { createKindCluster } from "./kind-cluster.js";
+import type { CreateKindClusterOptions } from "./kind-cluster.js";
 import { KubernetesCluster } from "./kubernetes-cluster.js";
 import { collectionPath } from "./kube-api.js";
 import { planRenderer } from "./render-workload.js";
 
 export interface SimulateOnKindOptions {
   image?: string;
+  /** How to make the cluster (default: the kind CLI when installed, else testcontainers). */
+  via?: CreateKindClusterOptions["via"];
   settleSeconds?: number;
   onStep?: RolloutOptions["onStep"];
   log?: (line: string) => void;
 }
 
 export async function simulateOnKind(plan: Plan, options: SimulateOnKindOptions = {}): Promise<SimulationResult> {
-  const kind = await createKindCluster({ ...(options.image ? { image: options.image } : {}), ...(options.log ? { log: options.log } : {}) });
+  // A fresh name per run: two rehearsals (or a user's own cluster) never collide.
+  const kind = await createKindCluster({
+    name: `opdeploy-sim-${Date.now().toString(36)}`,
+    ...(options.image ? { image: options.image } : {}),
+    ...(options.via ? { via: options.via } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   try {
     const cluster = await KubernetesCluster.connect({ kubeconfigYaml: kind.kubeconfig, namespace: plan.namespace, render: planRenderer([plan]), name: `kind/${plan.name}` });
     try {
