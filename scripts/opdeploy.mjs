@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// `pnpm opdeploy <args>`: runs the bundled CLI, bundling it first when it is missing or older
-// than the sources (so a fresh clone needs only `pnpm install`).
-import { spawnSync, execFileSync } from "node:child_process";
+// `pnpm -s opdeploy <args>` (or `node scripts/opdeploy.mjs <args>`): runs the bundled CLI in this
+// same process — one Node start-up, and Ctrl-C reaches a running deploy directly — bundling it
+// first when it is missing or older than the sources, so a fresh clone needs only `pnpm install`.
+// Bundling writes to stderr only: stdout carries the command's output and nothing else.
 import { readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = `${root}packages/cli/dist/opdeploy.mjs`;
 
 function newestSource() {
-  let newest = 0;
+  let newest = statSync(`${root}packages/cli/package.json`).mtimeMs;
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
@@ -25,6 +26,12 @@ let built = 0;
 try {
   built = statSync(cli).mtimeMs;
 } catch {}
-if (built < newestSource()) execFileSync(process.execPath, [`${root}packages/cli/scripts/bundle.mjs`], { stdio: "inherit" });
-const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { stdio: "inherit" });
-process.exitCode = result.status ?? 1;
+if (built < newestSource()) {
+  const { bundle } = await import("../packages/cli/scripts/bundle.mjs");
+  await bundle();
+  // esbuild's service is a child process: stop it so nothing but the CLI runs from here on.
+  (await import("esbuild")).stop();
+}
+// The bundle reads process.argv.slice(2) — the same arguments this script was given — and sets
+// process.exitCode.
+await import(pathToFileURL(cli).href);
