@@ -6,6 +6,16 @@
  * older than its duration is stale — its holder died — and is taken over, so a killed deploy
  * never blocks later ones. Writes use optimistic concurrency (PUT with resourceVersion): of two
  * deployers racing for a stale lease, one gets 409 Conflict and backs off.
+ *
+ * Renewal is tied to progress, not merely to the process being alive. The deploy calls
+ * `progress()` whenever it gets somewhere (each step boundary, each observation of the rollout
+ * while it waits); the timer renews only while the last progress is younger than `stallSeconds`
+ * (default: the lease duration). A deploy that stalls — a hung API server, a wait that never
+ * ends — stops renewing, its lease expires one duration later and the next deployer takes it
+ * over, instead of every other deployer being locked out for as long as the stuck process
+ * lives. The stalled deploy learns it through `lost` and stops at its next step boundary.
+ * A deploy whose steps legitimately wait longer than the lease duration without anything to
+ * report must call `progress()` from its wait loop or raise `stallSeconds`.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -27,6 +37,8 @@ export interface LeaseOptions {
   holderIdentity?: string;
   leaseDurationSeconds?: number;
   renewSeconds?: number;
+  /** Seconds without `progress()` after which renewals stop (default: leaseDurationSeconds). */
+  stallSeconds?: number;
   /** Clock (ms); tests move it. */
   now?: () => number;
 }
@@ -49,6 +61,8 @@ export class LeaseLock {
   lost: string | undefined;
   private readonly now: () => number;
   private lastRenewMs = 0;
+  private lastProgressMs = 0;
+  readonly stallSeconds: number;
 
   constructor(
     private readonly api: KubeApi,
@@ -59,6 +73,17 @@ export class LeaseLock {
     this.holderIdentity = options.holderIdentity ?? defaultHolderIdentity();
     this.leaseDurationSeconds = options.leaseDurationSeconds ?? LEASE_DURATION_SECONDS;
     this.now = options.now ?? Date.now;
+    this.stallSeconds = options.stallSeconds ?? this.leaseDurationSeconds;
+  }
+
+  /** The deploy got somewhere: keep renewing for another `stallSeconds`. */
+  progress(): void {
+    this.lastProgressMs = this.now();
+  }
+
+  /** Seconds since the last progress (or since the lease was taken). */
+  get stalledSeconds(): number {
+    return Math.max(0, (this.now() - this.lastProgressMs) / 1000);
   }
 
   private get path(): string {
@@ -100,12 +125,17 @@ export class LeaseLock {
   private started(): void {
     this.held = true;
     this.lastRenewMs = this.now();
+    this.lastProgressMs = this.lastRenewMs;
     const every = (this.options.renewSeconds ?? LEASE_RENEW_SECONDS) * 1000;
     this.timer = setInterval(() => void this.renew().catch(() => undefined), every);
     this.timer.unref?.();
   }
 
-  /** Renews renewTime; records `lost` when someone else holds it now. */
+  /**
+   * Renews renewTime; records `lost` when someone else holds it now, when renewals failed for a
+   * whole lease duration, or when the deploy made no progress for `stallSeconds` (then it stops
+   * renewing, so the lease runs out).
+   */
   async renew(): Promise<boolean> {
     if (!this.held) return false;
     try {
@@ -116,6 +146,7 @@ export class LeaseLock {
         this.stopTimer();
         return false;
       }
+      if (this.stalled()) return false;
       const body = { ...existing, spec: { ...(existing.spec as Json), renewTime: microTime(this.now()) } };
       const { status } = await this.api.request("PUT", this.path, { body });
       if (status >= 200 && status < 300) {
@@ -125,8 +156,17 @@ export class LeaseLock {
     } catch {
       // A blip: retried at the next tick, lost only past the duration.
     }
+    if (this.stalled()) return false;
     if (this.now() - this.lastRenewMs > this.leaseDurationSeconds * 1000) this.lost = `lease ${this.name} could not be renewed for ${this.leaseDurationSeconds} s`;
     return false;
+  }
+
+  /** True (and `lost` set, renewals stopped) once the deploy made no progress for `stallSeconds`. */
+  private stalled(): boolean {
+    if (this.stalledSeconds <= this.stallSeconds) return false;
+    this.lost = `no progress for ${Math.round(this.stalledSeconds)} s (more than ${this.stallSeconds} s); lease ${this.name} is no longer renewed and expires ${this.leaseDurationSeconds} s after its last renewal`;
+    this.stopTimer();
+    return true;
   }
 
   /** Stops renewing without releasing: what a killed process leaves behind (tests use it). */

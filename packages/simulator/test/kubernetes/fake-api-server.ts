@@ -63,6 +63,27 @@ interface Watcher {
   bookmarks: boolean;
 }
 
+/**
+ * A fault the server plays instead of serving matching requests (test control, see injectFault):
+ * an error status (429 with Retry-After, 500, 503 …), a hang (the request is read and never
+ * answered), or a dropped connection (the socket is destroyed without an answer).
+ */
+export interface Fault {
+  status?: number;
+  /** Retry-After header value sent with `status`. */
+  retryAfter?: string;
+  hang?: boolean;
+  drop?: boolean;
+  /** How many matching requests get it (default 1; Infinity = until clearFaults). */
+  times?: number;
+  /** Only this method. */
+  method?: string;
+  /** Only paths containing this. */
+  path?: string;
+  /** true: only WATCH requests; false: never WATCH requests; unset: both. */
+  watch?: boolean;
+}
+
 export interface FakeApiServerOptions {
   token?: string;
   metrics?: boolean;
@@ -83,6 +104,9 @@ export class FakeApiServer {
   private rv = 100;
   private uid = 0;
   private readonly watchers = new Set<Watcher>();
+  private readonly faults: (Fault & { left: number })[] = [];
+  /** Requests a fault was played on (hangs, drops and error statuses), for assertions. */
+  readonly faulted: LoggedRequest[] = [];
   private server: http.Server | undefined;
   port = 0;
 
@@ -125,6 +149,15 @@ export class FakeApiServer {
   dropWatches(): void {
     for (const w of this.watchers) w.res.destroy();
     this.watchers.clear();
+  }
+
+  /** Plays `fault` on the next matching request(s); faults are tried in the order injected. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   /** Forgets history: a watch from an older resourceVersion gets 410 Gone. */
@@ -287,6 +320,26 @@ export class FakeApiServer {
 
   // ------------------------------------------------------------ HTTP
 
+  /** True when a fault was played (the request is answered, hung or dropped by it). */
+  private playFault(logged: LoggedRequest, isWatch: boolean, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const index = this.faults.findIndex(
+      (f) => (f.method === undefined || f.method === logged.method) && (f.path === undefined || logged.path.includes(f.path)) && (f.watch === undefined || f.watch === isWatch),
+    );
+    if (index < 0) return false;
+    const fault = this.faults[index]!;
+    if (--fault.left <= 0) this.faults.splice(index, 1);
+    this.faulted.push(logged);
+    if (fault.drop) {
+      req.socket.destroy();
+    } else if (fault.status !== undefined) {
+      const reason = fault.status === 429 ? "TooManyRequests" : "InternalError";
+      res.writeHead(fault.status, { "Content-Type": "application/json", ...(fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {}) });
+      res.end(JSON.stringify(this.statusBody(fault.status, reason, `fake: injected ${fault.status}`)));
+    }
+    // hang: answer nothing; stop() closes the connection.
+    return true;
+  }
+
   private key(apiVersion: string, plural: string, namespace: string | undefined, name: string): string {
     return `${apiVersion}|${plural}|${namespace ?? ""}|${name}`;
   }
@@ -327,6 +380,7 @@ export class FakeApiServer {
     if (req.headers.authorization) logged.authorization = req.headers.authorization;
     if (body) logged.body = body;
     this.requests.push(logged);
+    if (this.playFault(logged, url.searchParams.get("watch") === "true", req, res)) return;
 
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.send(res, 401, this.statusBody(401, "Unauthorized", "Unauthorized"));
 

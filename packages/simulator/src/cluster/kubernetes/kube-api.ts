@@ -1,56 +1,49 @@
 /**
- * Connection to an API server: the kubeconfig (file from --kubeconfig, else KUBECONFIG /
- * ~/.kube/config, else the in-cluster service account), a raw JSON request helper that keeps
- * objects exactly as the server sent them, and error messages that never carry credentials.
+ * Connection to an API server: the kubeconfig (kubeconfig.ts), a raw JSON request helper that
+ * keeps objects exactly as the server sent them, and error messages that never carry
+ * credentials.
+ *
+ * Every request has a deadline (`timeoutMs`, default 30 s, or OPDEPLOY_API_TIMEOUT seconds) from
+ * sending to the last byte of the answer, so a hung API server fails the call instead of
+ * stalling the deploy. 429, 5xx and dropped connections are retried with back-off as
+ * request-retry.ts describes. Server-side apply goes through the same path (it used to go
+ * through client-node's KubernetesObjectApi, which has neither deadline nor retry).
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import { KubeConfig, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import { KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ClusterError } from "../cluster.js";
+import { kubeConfigSecrets, redactCredentials } from "./kubeconfig.js";
+import type { AttemptOutcome, RetryPolicy } from "./request-retry.js";
+import { DEFAULT_RETRY, retryDelayMs, retryable, sleep } from "./request-retry.js";
+
+export { loadKubeConfig, kubeConfigSecrets, redactCredentials } from "./kubeconfig.js";
+export type { KubeConfigSource } from "./kubeconfig.js";
 
 export type Json = Record<string, unknown>;
 
-export interface KubeConfigSource {
-  /** Path of a kubeconfig file (`--kubeconfig`). */
-  kubeconfig?: string;
-  /** Kubeconfig YAML text (tests, kind). */
-  kubeconfigYaml?: string;
-  /** Context to use (`--context`); the file's current-context otherwise. */
-  context?: string;
+/** Default deadline of one API request. */
+export const API_TIMEOUT_MS = 30_000;
+
+export interface KubeApiOptions {
+  /** Deadline of one attempt, from sending to the end of the answer (ms). */
+  timeoutMs?: number;
+  /** Retry policy; merged over DEFAULT_RETRY. */
+  retry?: Partial<RetryPolicy>;
+  /** Random numbers in [0, 1) for the back-off jitter (tests). */
+  random?: () => number;
+  /** Told about each retry (method, path, why, wait in ms); never contains credentials. */
+  onRetry?: (message: string) => void;
 }
 
-export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
-  const kc = new KubeConfig();
-  if (source.kubeconfigYaml !== undefined) kc.loadFromString(source.kubeconfigYaml);
-  else if (source.kubeconfig !== undefined) kc.loadFromFile(source.kubeconfig);
-  else if (process.env.KUBECONFIG || !process.env.KUBERNETES_SERVICE_HOST) kc.loadFromDefault();
-  else kc.loadFromCluster();
-  if (source.context !== undefined) {
-    if (!kc.getContexts().some((c) => c.name === source.context)) {
-      throw new ClusterError(`kubeconfig has no context ${JSON.stringify(source.context)} (contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
-    }
-    kc.setCurrentContext(source.context);
-  }
-  if (!kc.getCurrentCluster()) throw new ClusterError("kubeconfig: no current cluster (set --context or current-context)");
-  return kc;
+/** OPDEPLOY_API_TIMEOUT (seconds) when set to a positive number, else API_TIMEOUT_MS. */
+export function defaultApiTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.OPDEPLOY_API_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : API_TIMEOUT_MS;
 }
 
-/** Every credential in the current kubeconfig user: these must never be printed. */
-export function kubeConfigSecrets(kc: KubeConfig): string[] {
-  const user = kc.getCurrentUser();
-  const secrets = [user?.token, user?.password, user?.keyData, user?.certData];
-  const authProvider = user?.authProvider as { config?: Record<string, unknown> } | undefined;
-  for (const value of Object.values(authProvider?.config ?? {})) if (typeof value === "string") secrets.push(value);
-  return secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-}
-
-/** Replaces each secret and any bearer token in `text` by `***`. */
-export function redactCredentials(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, "$1***");
-  for (const secret of secrets) out = out.split(secret).join("***");
-  return out;
-}
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
 export class KubeApiError extends ClusterError {
   constructor(
@@ -67,15 +60,33 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Whether sending it twice does no harm (default: by method — GET, PUT, DELETE yes, POST and PATCH no). */
+  idempotent?: boolean;
+}
+
+interface Answer {
+  status: number;
+  body: Json | undefined;
+  retryAfter?: string | undefined;
 }
 
 export class KubeApi {
   readonly objects: KubernetesObjectApi;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  /** Retries made so far (tests, diagnostics). */
+  readonly stats = { requests: 0, retries: 0, timeouts: 0 };
   private readonly secrets: string[];
+  private readonly discovery = new Map<string, Promise<Map<string, { plural: string; namespaced: boolean }>>>();
 
-  constructor(readonly kubeConfig: KubeConfig) {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly options: KubeApiOptions = {},
+  ) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.secrets = kubeConfigSecrets(kubeConfig);
+    this.timeoutMs = options.timeoutMs ?? defaultApiTimeoutMs();
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
   get server(): string {
@@ -105,8 +116,38 @@ export class KubeApi {
     return code !== undefined ? new KubeApiError(text, code, typeof body === "object" ? (body as Json) : undefined) : new ClusterError(text);
   }
 
-  /** Raw JSON request; resolves `{ status, body }` for any HTTP status (callers decide). */
+  /**
+   * Raw JSON request; resolves `{ status, body }` for any HTTP status (callers decide) once the
+   * retries are spent. Rejects with a ClusterError when no answer came (refused, reset, deadline).
+   */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; body: Json | undefined }> {
+    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AttemptOutcome;
+      let failure: unknown;
+      this.stats.requests++;
+      try {
+        const answer = await this.attempt(method, path, options);
+        outcome = { status: answer.status, retryAfter: answer.retryAfter };
+        if (attempt >= this.retry.attempts || !retryable(outcome, idempotent)) return { status: answer.status, body: answer.body };
+      } catch (error) {
+        failure = error;
+        outcome = { networkCode: String((error as { code?: unknown }).code ?? "") };
+        if (attempt >= this.retry.attempts || !retryable(outcome, idempotent)) {
+          const tries = attempt > 1 ? ` (${attempt} attempts)` : "";
+          throw this.wrap(error, `${method} ${path}${tries}`);
+        }
+      }
+      const wait = retryDelayMs(this.retry, attempt, outcome, this.options.random);
+      this.stats.retries++;
+      const why = "status" in outcome ? `HTTP ${outcome.status}` : String((failure as Error).message ?? outcome.networkCode);
+      this.options.onRetry?.(this.redact(`${method} ${path}: ${why}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.attempts})`));
+      await sleep(wait);
+    }
+  }
+
+  /** One HTTP exchange under the deadline. */
+  private async attempt(method: string, path: string, options: RequestOptions): Promise<Answer> {
     const url = new URL(this.server.replace(/\/+$/, "") + path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
@@ -117,11 +158,12 @@ export class KubeApi {
       (requestOptions.headers as Record<string, string>)["Content-Type"] = options.contentType ?? "application/json";
     }
     const transport = url.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
+    return new Promise<Answer>((resolve, reject) => {
       const req = transport.request(url, requestOptions, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
+          clearTimeout(deadline);
           const text = Buffer.concat(chunks).toString("utf8");
           let body: Json | undefined;
           try {
@@ -129,11 +171,22 @@ export class KubeApi {
           } catch {
             body = { message: text.slice(0, 200) };
           }
-          resolve({ status: res.statusCode ?? 0, body });
+          const retryAfter = res.headers["retry-after"];
+          resolve({ status: res.statusCode ?? 0, body, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
         });
-        res.on("error", (error) => reject(this.wrap(error, `${method} ${path}`)));
+        res.on("error", fail);
+        res.on("aborted", () => fail(Object.assign(new Error("connection dropped before the answer was complete"), { code: "ECONNRESET" })));
       });
-      req.on("error", (error) => reject(this.wrap(error, `${method} ${path}`)));
+      function fail(error: Error): void {
+        clearTimeout(deadline);
+        req.destroy();
+        reject(error);
+      }
+      const deadline = setTimeout(() => {
+        this.stats.timeouts++;
+        fail(Object.assign(new Error(`no answer from the API server within ${formatSeconds(this.timeoutMs)}`), { code: "ETIMEDOUT" }));
+      }, this.timeoutMs);
+      req.on("error", fail);
       if (payload !== undefined) req.write(payload);
       req.end();
     });
@@ -160,17 +213,50 @@ export class KubeApi {
   }
 
   /**
-   * Server-side apply (https://kubernetes.io/docs/reference/using-api/server-side-apply/) through
-   * @kubernetes/client-node's KubernetesObjectApi: PATCH with content type
-   * application/apply-patch+yaml, `fieldManager`, `force` and `dryRun=All` when asked.
+   * Server-side apply (https://kubernetes.io/docs/reference/using-api/server-side-apply/): PATCH
+   * with content type application/apply-patch+yaml (JSON is YAML), `fieldManager`, `force` and
+   * `dryRun=All` when asked. Applying the same object again yields the same result, so it is
+   * retried like an idempotent request.
    */
   async serverSideApply<T extends KubernetesObject>(object: T, options: { fieldManager: string; force: boolean; dryRun: boolean }): Promise<T> {
-    try {
-      return await this.objects.patch(object, undefined, options.dryRun ? "All" : undefined, options.fieldManager, options.force, PatchStrategy.ServerSideApply);
-    } catch (error) {
-      throw this.wrap(error, `apply ${object.kind}/${object.metadata?.name ?? "?"}`);
+    const doing = `apply ${object.kind}/${object.metadata?.name ?? "?"}`;
+    const resource = await this.resourceOf(object.apiVersion ?? "", object.kind ?? "").catch((error: unknown) => {
+      throw this.wrap(error, doing);
+    });
+    if (!resource) throw new ClusterError(this.redact(`${doing}: the server does not serve kind ${object.kind} in ${object.apiVersion}`));
+    const path = collectionPath(object.apiVersion!, resource.plural, resource.namespaced ? object.metadata?.namespace ?? "default" : undefined, object.metadata?.name ?? "");
+    const query = { fieldManager: options.fieldManager, force: options.force, dryRun: options.dryRun ? "All" : undefined };
+    const { status, body } = await this.request("PATCH", path, { query, body: object, contentType: "application/apply-patch+yaml", idempotent: true }).catch((error: unknown) => {
+      throw this.wrap(error, doing);
+    });
+    if (status < 200 || status >= 300) {
+      const message = typeof body?.message === "string" ? body.message : http.STATUS_CODES[status] ?? "request failed";
+      throw new KubeApiError(this.redact(`${doing}: HTTP ${status}: ${message}`), status, body);
     }
+    return body as unknown as T;
   }
+
+  /** Plural name and scope of a kind, from the group version's discovery document (cached). */
+  private async resourceOf(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined> {
+    let kinds = this.discovery.get(apiVersion);
+    if (!kinds) {
+      kinds = this.get(apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`).then((doc) => {
+        const map = new Map<string, { plural: string; namespaced: boolean }>();
+        for (const r of (doc?.resources ?? []) as { name?: string; kind?: string; namespaced?: boolean }[]) {
+          // Subresources ("deployments/scale") share the kind; skip them.
+          if (r.name && r.kind && !r.name.includes("/")) map.set(r.kind, { plural: r.name, namespaced: r.namespaced === true });
+        }
+        return map;
+      });
+      kinds.catch(() => this.discovery.delete(apiVersion));
+      this.discovery.set(apiVersion, kinds);
+    }
+    return (await kinds).get(kind);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /** `/api/v1/namespaces/ns/pods` or `/apis/apps/v1/namespaces/ns/deployments` (+ `/name`). */

@@ -7,11 +7,19 @@
  *   - when the server answers 410 Gone (the version was compacted away: an HTTP 410 or an ERROR
  *     event whose Status has code 410), LIST again and replace the cache (client-go
  *     `isExpiredError` → relist).
+ *   - when nothing at all arrives for `idleSeconds` (a hung server, a half-open connection), the
+ *     stream is dropped and re-watched. The API server's watch cache sends a BOOKMARK to every
+ *     watcher that asked for them about once a minute (k8s.io/apiserver/pkg/storage/cacher/
+ *     cacher.go, `defaultBookmarkFrequency = time.Minute`), so 90 s of silence means trouble.
  * @kubernetes/client-node's ListWatch stops on any error other than 410 and leaves restarting to
  * the caller, which is why this exists.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { Watch } from "@kubernetes/client-node";
+import type { WatchStream } from "./watch-stream.js";
+import { openWatchStream } from "./watch-stream.js";
+
+/** Seconds without an event or bookmark after which a watch stream is dropped and re-opened. */
+export const WATCH_IDLE_SECONDS = 90;
 
 export type Json = Record<string, unknown>;
 
@@ -31,6 +39,8 @@ export interface ResilientWatchOptions {
   retryMs?: number;
   /** Server-side timeout of each watch request (seconds); the stream is renewed after it. */
   timeoutSeconds?: number;
+  /** Client-side idle timeout (seconds, default WATCH_IDLE_SECONDS): see the header. */
+  idleSeconds?: number;
 }
 
 export function objectKey(object: Json): string {
@@ -42,16 +52,13 @@ export class ResilientWatch {
   readonly items = new Map<string, Json>();
   resourceVersion = "";
   /** Counters, for tests and diagnostics. */
-  readonly stats = { lists: 0, watches: 0, drops: 0, expired: 0, bookmarks: 0 };
+  readonly stats = { lists: 0, watches: 0, drops: 0, expired: 0, bookmarks: 0, idle: 0 };
   private stopped = false;
-  private controller: AbortController | undefined;
+  private stream: WatchStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
-  private readonly watch: Watch;
 
-  constructor(private readonly options: ResilientWatchOptions) {
-    this.watch = new Watch(options.kubeConfig);
-  }
+  constructor(private readonly options: ResilientWatchOptions) {}
 
   /** Lists, fills the cache and starts watching. Rejects when the first LIST fails. */
   async start(): Promise<void> {
@@ -62,7 +69,7 @@ export class ResilientWatch {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.controller?.abort();
+    this.stream?.abort();
   }
 
   /** Puts an object we got from another call (an apply response) into the cache if it is newer. */
@@ -119,10 +126,10 @@ export class ResilientWatch {
         this.options.onChange(type, object);
       }
     };
-    const onDone = (error: unknown): void => {
-      this.controller = undefined;
+    const onDone = (error: (Error & { statusCode?: number; idle?: boolean; connected?: boolean }) | null): void => {
+      this.stream = undefined;
       if (this.stopped) return;
-      const status = (error as { statusCode?: number; code?: number } | null)?.statusCode ?? (error as { code?: number } | null)?.code;
+      const status = error?.statusCode;
       if (expired || status === 410) {
         this.stats.expired++;
         this.failures = 0;
@@ -139,7 +146,13 @@ export class ResilientWatch {
         });
         return;
       }
-      this.stats.drops++;
+      if (error?.idle && error.connected) {
+        // A quiet stream with an open connection: re-watch without alarming anyone.
+        this.stats.idle++;
+        error = null;
+      } else {
+        this.stats.drops++;
+      }
       if (error) {
         this.failures++;
         this.options.onProblem?.(`watch ${this.options.path} dropped: ${messageOf(error)}; resuming from resourceVersion ${this.resourceVersion}`);
@@ -148,13 +161,8 @@ export class ResilientWatch {
       }
       this.schedule(async () => this.startWatch());
     };
-    this.watch
-      .watch(this.options.path, query, onEvent, onDone)
-      .then((controller) => {
-        if (this.stopped) controller.abort();
-        else this.controller = controller;
-      })
-      .catch((error: unknown) => onDone(error));
+    const idleMs = (this.options.idleSeconds ?? WATCH_IDLE_SECONDS) * 1000;
+    this.stream = openWatchStream(this.options.kubeConfig, this.options.path, query, idleMs, { onEvent, onDone });
   }
 
   private schedule(run: () => Promise<void>): void {
