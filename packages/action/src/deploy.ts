@@ -15,6 +15,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { isAbsolute } from "node:path";
 import { checkPlanDocument, PlanLoadError, readPlanDocument, type PlanDocument } from "@openpolicy/core";
+import { deployGuard } from "@openpolicy/simulator";
 import {
   DeployLockedError,
   KubernetesCluster,
@@ -27,7 +28,6 @@ import {
   type RollbackOutcome,
 } from "@openpolicy/simulator/kubernetes";
 import { abortOnSignals } from "./abort-on-signal.js";
-import { countFindings } from "./analyze-plan.js";
 import { annotateFindings, annotateProblems } from "./annotations.js";
 import { DeployLog } from "./deploy-log.js";
 import { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
@@ -99,23 +99,20 @@ async function readPlan(inputs: DeployInputs, displayName: string): Promise<Plan
 }
 
 /**
- * Check findings as mode check reports them. A deploy never starts with an error finding (a
- * cycle, a budget the plan cannot meet...), whatever `fail-on` says; `fail-on: warning` blocks on
- * warnings too. A rollback only warns: it is the way back from a bad plan, not a new rollout.
+ * Check findings as mode check reports them, then the deploy guard shared with the CLI
+ * (@openpolicy/simulator deployGuard): error findings refuse a deploy unless `force`;
+ * `fail-on: warning` refuses on warnings too; a rollback is never refused by findings.
  */
 function checkBeforeDeploy(inputs: DeployInputs, document: PlanDocument, displayName: string): boolean {
   const findings = checkPlanDocument(document);
   annotateFindings(findings);
-  const counts = countFindings(findings);
-  core.setOutput("errors", String(counts.errors));
-  core.setOutput("warnings", String(counts.warnings));
-  if (inputs.mode === "rollback") return true;
-  const blocking = [counts.errors > 0 && `${counts.errors} error${counts.errors === 1 ? "" : "s"}`, inputs.failOn === "warning" && counts.warnings > 0 && `${counts.warnings} warning${counts.warnings === 1 ? "" : "s"} (fail-on: warning)`].filter(
-    (reason): reason is string => typeof reason === "string",
-  );
-  if (blocking.length === 0) return true;
+  const guard = deployGuard(findings, { force: inputs.force, failOn: inputs.failOn, mode: inputs.mode });
+  core.setOutput("errors", String(guard.errors));
+  core.setOutput("warnings", String(guard.warnings));
+  if (guard.forced) core.warning(`opdeploy: deploying ${displayName} despite ${guard.reasons.join(", ")} (force: true)`);
+  if (guard.allowed) return true;
   core.setOutput("verdict", "not-run");
-  core.setFailed(`opdeploy: refusing to deploy ${displayName}: ${blocking.join(", ")} (see the annotations); the cluster was not touched`);
+  core.setFailed(`opdeploy: refusing to deploy ${displayName}: ${guard.reasons.join(", ")} (see the annotations; input force: true deploys anyway); the cluster was not touched`);
   return false;
 }
 

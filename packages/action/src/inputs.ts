@@ -25,6 +25,8 @@ export interface ActionInputs {
   githubToken: string;
   comment: boolean;
   failOn: FailOn;
+  /** Mode deploy: deploy although the plan has error findings (the CLI's --force). */
+  force: boolean;
   runs: number;
   /** Kubeconfig content or path, for deploy/rollback; empty when not given. */
   kubeconfig: string;
@@ -116,6 +118,8 @@ export function readInputs(): ActionInputs {
   // Revision numbers are labels `version=<N>` on the revision Secrets, counted from 1.
   const toRevision = wholeNumberInput("to-revision", 1, Number.MAX_SAFE_INTEGER, problems);
   const dryRun = booleanInput("dry-run", false, problems);
+  const force = booleanInput("force", false, problems);
+  if (force && mode !== "deploy") problems.push(`force: only mode deploy uses it (mode is ${mode})`);
   const settleSeconds = wholeNumberInput("settle-seconds", 0, MAX_SETTLE_SECONDS, problems);
   if (toRevision !== undefined && mode !== "rollback") problems.push(`to-revision: only mode rollback uses it (mode is ${mode})`);
   // rollbackPlan has no dry run: refusing is better than a "dry" rollback that changes the cluster.
@@ -126,5 +130,5 @@ export function readInputs(): ActionInputs {
     warning(`inputs: ${clusterInputs.join(", ")} ignored: only mode deploy or rollback uses them (mode is ${mode})`);
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace, toRevision, dryRun, settleSeconds };
+  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace, toRevision, dryRun, force, settleSeconds };
 }

@@ -1,6 +1,6 @@
 import type { Plan } from "@openpolicy/core";
 import type { Cluster } from "./cluster/cluster.js";
-import { workloadFromService } from "./cluster/workload-spec.js";
+import { planWorkloads } from "./cluster/plan-workloads.js";
 import type { SimulatedNodeSpec } from "./cluster/simulated/simulated-cluster.js";
 import { SimulatedCluster } from "./cluster/simulated/simulated-cluster.js";
 import type { Fault } from "./faults/fault.js";
@@ -46,6 +46,8 @@ export function simulatedNodes(plan: Plan): SimulatedNodeSpec[] {
  */
 export async function simulate(plan: Plan, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? 1;
+  // One source for the preloaded `from` state and the rollout: both run core's rendered objects.
+  const workloads = planWorkloads();
   let cluster = options.cluster;
   if (!cluster) {
     const simulated = new SimulatedCluster({
@@ -56,10 +58,11 @@ export async function simulate(plan: Plan, options: SimulateOptions = {}): Promi
       name: plan.name,
       namespace: plan.namespace,
     });
-    if (options.from) simulated.preload([...options.from.services.values()].map(workloadFromService));
+    const from = options.from;
+    if (from) simulated.preload([...from.services.values()].map((service) => workloads(from, service)));
     cluster = simulated;
   }
-  const rolloutOptions: RolloutOptions = { seed };
+  const rolloutOptions: RolloutOptions = { seed, workloads };
   if (options.from) rolloutOptions.from = options.from;
   if (options.onStep) rolloutOptions.onStep = options.onStep;
   if (options.resumeFrom) rolloutOptions.resumeFrom = options.resumeFrom;

@@ -1,4 +1,5 @@
-import { readPlanDocument } from "@openpolicy/core";
+import { checkPlanDocument, readPlanDocument } from "@openpolicy/core";
+import { deployGuard } from "@openpolicy/simulator";
 import type { Plan } from "@openpolicy/core";
 import type { SimulationResult } from "@openpolicy/simulator";
 import type { Command, ParsedCommand } from "../command.js";
@@ -57,6 +58,7 @@ export const deployCommand: Command = {
     settle: { type: "string" },
     endpoint: { type: "string", multiple: true },
     "no-traffic": { type: "boolean" },
+    force: { type: "boolean" },
   },
   help: [
     "-f, --format FORMAT      text (default) or json",
@@ -67,6 +69,7 @@ export const deployCommand: Command = {
     "    --endpoint S=H:P     reach service S at host:port for validation and trigger traffic (repeatable);",
     "                         other services through a port-forward to a Ready pod",
     "    --no-traffic         send no synthetic probes: the latency and error-rate triggers get no data",
+    "    --force              deploy although `opdeploy check` reports errors (the Action's `force` input)",
   ],
   async run(parsed, io) {
     const format = formatOption(parsed, "deploy", ["text", "json"] as const);
@@ -74,6 +77,11 @@ export const deployCommand: Command = {
     const settle = parsed.values.settle !== undefined ? intOption(parsed, "deploy", "settle", 30) : undefined;
     const doc = await readPlanDocument(file);
     const phase = phaseName(doc.plan, parsed.values.phase as string | undefined);
+    const guard = deployGuard(checkPlanDocument(doc), { force: parsed.values.force === true });
+    if (!guard.allowed) {
+      throw new CliError(`opdeploy deploy: refusing to deploy ${file}: ${guard.reasons.join(", ")} (run \`opdeploy check ${file}\` to see them; --force deploys anyway); the cluster was not touched`, EXIT.failed);
+    }
+    if (guard.forced) io.err(`opdeploy deploy: warning: deploying despite ${guard.reasons.join(", ")} (--force)`);
     const dryRun = parsed.values["dry-run"] === true;
     const endpoints = parseEndpoints("deploy", parsed, doc.plan);
     const noTraffic = parsed.values["no-traffic"] === true;
@@ -124,6 +132,7 @@ export const deployCommand: Command = {
       return outcome.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
     } catch (error) {
       progress.done();
+      if (error instanceof Error && error.name === "PhasePrerequisiteError") throw new CliError(`opdeploy ${error.message}`, EXIT.failed);
       throw clusterFailure("deploy", error, k8s, redact);
     } finally {
       await cluster.close();

@@ -154,6 +154,16 @@ export interface ClusterMetrics {
   errorRate: number;
 }
 
+/**
+ * What one workload's pods hold on the nodes: requests of the pods bound to a node (terminating
+ * ones included, as in `NodeStatus.requested`) and their usage (metrics; the requests where the
+ * cluster has none, as `NodeStatus.used` falls back). Gates subtract the later phases' share.
+ */
+export interface WorkloadResources {
+  requested: Resources;
+  used: Resources;
+}
+
 export interface VolumeStatus {
   name: string;
   workload: string;
@@ -186,6 +196,8 @@ export interface ClusterView {
   workload(name: string): WorkloadSummary | undefined;
   workloadStatus(name: string): WorkloadStatus | undefined;
   workloadNames(): string[];
+  /** Undefined when the workload does not exist. */
+  workloadResources(name: string): WorkloadResources | undefined;
   nodes(): NodeStatus[];
   metrics(): ClusterMetrics;
   /** Events with `t >= sinceT`. */
@@ -198,6 +210,8 @@ export interface Cluster {
   apply(spec: WorkloadSpec): Promise<ApplyResult>;
   remove(name: string, options: RemoveOptions): Promise<void>;
   workloadStatus(name: string): Promise<WorkloadStatus | undefined>;
+  /** What the workload's pods request and use on the nodes; undefined when it does not exist. */
+  workloadResources(name: string): Promise<WorkloadResources | undefined>;
   nodes(): Promise<NodeStatus[]>;
   events(sinceT: number): Promise<ClusterEvent[]>;
   volumes(): Promise<VolumeStatus[]>;

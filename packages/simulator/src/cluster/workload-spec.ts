@@ -1,4 +1,4 @@
-import type { Service } from "@openpolicy/core";
+import type { KubernetesObject, Service } from "@openpolicy/core";
 
 /** Probe settings; defaults from the Pod API (pkg/apis/core/v1/defaults.go, SetDefaults_Probe). */
 export interface ProbeSpec {
@@ -23,9 +23,12 @@ export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
 /**
- * What the engine asks a cluster to run: a Deployment or StatefulSet with one container. The real
- * backend renders it to manifests; the simulated cluster runs it directly. `expected` carries the
- * plan's expectations (start-up time, steady usage) that only the simulation uses.
+ * What the engine asks a cluster to run. Built from the Kubernetes objects a deploy applies
+ * (`workloadFromObjects`, with `objects`/`shared`/`revision` set): the real backend applies those
+ * objects, the simulated cluster runs the figures read off them — the same probes, strategy,
+ * grace period, pull policy and pod-template hash — so the rehearsal runs what the deploy applies.
+ * `expected` carries the plan's expectations (start-up time, steady usage) that only the
+ * simulation uses. Specs without objects (conformance tests, ad-hoc specs) are rendered minimally.
  */
 export interface WorkloadSpec {
   name: string;
@@ -40,8 +43,17 @@ export interface WorkloadSpec {
   maxUnavailable: number | string;
   progressDeadlineSeconds: number;
   terminationGracePeriodSeconds: number;
-  readinessProbe: ProbeSpec;
-  livenessProbe: ProbeSpec;
+  /** Absent: the container is Ready as soon as it runs (no probe), as on Kubernetes. */
+  readinessProbe?: ProbeSpec;
+  livenessProbe?: ProbeSpec;
+  /** Liveness and readiness wait for it; failing it `failureThreshold` times restarts the container. */
+  startupProbe?: ProbeSpec;
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** The objects a deploy applies for this workload (stamped), and those shared with others. */
+  objects?: KubernetesObject[];
+  shared?: KubernetesObject[];
+  /** Hash of the stamped pod template of `objects` (opdeploy.io/revision): the revision both clusters use. */
+  revision?: string;
   /** Keeps a PersistentVolumeClaim (per ordinal for StatefulSets). */
   persistent: boolean;
   storage?: number;
@@ -85,6 +97,7 @@ export function workloadFromService(service: Service): WorkloadSpec {
  * (pkg/controller/controller_utils.go ComputeHash). FNV-1a over a canonical JSON form.
  */
 export function templateHash(spec: WorkloadSpec): string {
+  if (spec.revision !== undefined) return spec.revision;
   const template = {
     image: spec.image ?? "",
     port: spec.port ?? 0,
@@ -92,6 +105,8 @@ export function templateHash(spec: WorkloadSpec): string {
     limits: [spec.limits.memory ?? -1, spec.limits.cpu ?? -1],
     readiness: probeKey(spec.readinessProbe),
     liveness: probeKey(spec.livenessProbe),
+    startup: probeKey(spec.startupProbe),
+    pull: spec.imagePullPolicy ?? "",
     grace: spec.terminationGracePeriodSeconds,
     priority: spec.priority,
     persistent: spec.persistent,
@@ -108,7 +123,8 @@ export function templateHash(spec: WorkloadSpec): string {
   return hash.toString(16).padStart(8, "0");
 }
 
-function probeKey(p: ProbeSpec): number[] {
+function probeKey(p: ProbeSpec | undefined): number[] {
+  if (!p) return [];
   return [p.initialDelaySeconds, p.periodSeconds, p.timeoutSeconds, p.successThreshold, p.failureThreshold];
 }
 

@@ -12,17 +12,21 @@
  *   completed steps (resumable), the lease is released.
  */
 import { createHash } from "node:crypto";
-import type { KubernetesObject, Plan } from "@openpolicy/core";
+import type { Plan } from "@openpolicy/core";
 import { loadPlanFile } from "@openpolicy/core";
 import { planSlug } from "./plan-slug.js";
 import type { SimulationResult } from "../engine/result.js";
 import type { StepUpdate } from "../engine/run-rollout.js";
 import { runRollout } from "../engine/run-rollout.js";
+import { checkPhasePrerequisites } from "../engine/phase-prerequisites.js";
 import type { KubernetesClusterOptions } from "../cluster/kubernetes/kubernetes-cluster.js";
 import { KubernetesCluster } from "../cluster/kubernetes/kubernetes-cluster.js";
 import type { TrafficSamplerOptions } from "../cluster/kubernetes/traffic-metrics.js";
-import { kubeName, planRenderer } from "../cluster/kubernetes/render-workload.js";
-import type { WorkloadRenderer } from "../cluster/kubernetes/render-workload.js";
+import { kubeName } from "../cluster/kubernetes/render-workload.js";
+import type { WorkloadSource } from "../cluster/plan-workloads.js";
+import { planWorkloads } from "../cluster/plan-workloads.js";
+import type { WorkloadSpec } from "../cluster/workload-spec.js";
+import { workloadFromObjects } from "../cluster/workload-from-objects.js";
 import type { LeaseOptions } from "./lease-lock.js";
 import { LeaseLock } from "./lease-lock.js";
 import type { Revision, RevisionManifests, StepRecord } from "./revisions.js";
@@ -98,12 +102,16 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
   const lastDeployed = [...(history ?? [])].reverse().find((r) => r.status === "deployed");
   const from = lastDeployed?.planJson ? deserializePlan(lastDeployed.planJson) : undefined;
   const manifests: RevisionManifests = { shared: [], services: {} };
-  const render = recordingRenderer(planRenderer(from ? [plan, from] : [plan]), manifests);
-  const cluster = options.cluster ?? (await KubernetesCluster.connect(clusterOptions(options, namespace, render)));
-  if (options.cluster) options.cluster.setRenderer(render);
+  const cluster = options.cluster ?? (await KubernetesCluster.connect(clusterOptions(options, namespace)));
+  // One source of objects for the deploy, its dry run and the rehearsal: core's renderer in the
+  // cluster's namespace. What is applied for this plan is recorded in the revision.
+  const workloads = recordingSource(planWorkloads({ namespace: cluster.namespace }), plan, manifests);
+  const previous = lastDeployed ? recordedSpecs(lastDeployed, from) : undefined;
   try {
     const target = options.phase ? onlyPhase(plan, options.phase) : plan;
-    if (options.dryRun) return await dryRun(cluster, target, render, progress);
+    if (options.dryRun) return await dryRun(cluster, target, workloads, progress);
+    // Refuse `--phase` before taking the lease or writing a revision when an earlier phase is missing.
+    if (options.phase) await checkPhasePrerequisites(cluster, plan, options.phase);
     const revisions = store ?? new RevisionStore(cluster.api, cluster.namespace);
     const all = history ?? (await revisions.list(name));
     const lock = new LeaseLock(cluster.api, cluster.namespace, `opdeploy-${name}`, options);
@@ -166,7 +174,10 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
           });
         }
         try {
-          result = await runRollout(cluster, target, {
+          result = await runRollout(cluster, plan, {
+            ...(options.phase ? { phase: options.phase } : {}),
+            workloads,
+            ...(previous ? { previous } : {}),
             ...(from ? { from } : {}),
             resumeFrom,
             onStep,
@@ -215,24 +226,50 @@ async function resolveArguments(planOrOptions: Plan | (DeployOptions & { plan: s
   return [typeof plan === "string" ? await loadPlanFile(plan) : plan, { ...rest, ...options }];
 }
 
-function clusterOptions(options: DeployOptions, namespace: string, render: WorkloadRenderer): KubernetesClusterOptions {
-  const o: KubernetesClusterOptions = { namespace, render };
+function clusterOptions(options: DeployOptions, namespace: string): KubernetesClusterOptions {
+  const o: KubernetesClusterOptions = { namespace };
   if (options.kubeconfig !== undefined) o.kubeconfig = options.kubeconfig;
   if (options.context !== undefined) o.context = options.context;
   if (options.dryRun) o.dryRun = true;
   return o;
 }
 
-/** Wraps a renderer so every object applied for a service is recorded in the revision. */
-export function recordingRenderer(render: WorkloadRenderer, manifests: RevisionManifests): WorkloadRenderer {
-  return (spec, namespace) => {
-    const rendered = render(spec, namespace);
-    manifests.services[spec.name] = rendered.objects;
-    for (const shared of rendered.shared) {
-      if (!manifests.shared.some((o) => o.kind === shared.kind && o.metadata.name === shared.metadata.name)) manifests.shared.push(shared);
+/** Wraps a source so every object applied for a service of `plan` is recorded in the revision. */
+export function recordingSource(source: WorkloadSource, plan: Plan, manifests: RevisionManifests): WorkloadSource {
+  return (from, service) => {
+    const spec = source(from, service);
+    if (from !== plan) return spec;
+    manifests.services[service.name] = structuredClone(spec.objects ?? []);
+    for (const shared of spec.shared ?? []) {
+      const at = manifests.shared.findIndex((o) => o.kind === shared.kind && o.metadata.name === shared.metadata.name);
+      if (at >= 0) manifests.shared[at] = structuredClone(shared);
+      else manifests.shared.push(structuredClone(shared));
     }
-    return rendered;
+    return spec;
   };
+}
+
+/**
+ * The previous revision's recorded objects as specs: what an automatic rollback restores, exactly
+ * as `opdeploy rollback` does (shared objects included), not a re-render of an older plan.
+ */
+export function recordedSpecs(revision: Revision, plan: Plan | undefined): Map<string, WorkloadSpec> {
+  const specs = new Map<string, WorkloadSpec>();
+  for (const [name, objects] of Object.entries(revision.manifests.services)) {
+    if (!objects.some((o) => o.kind === "Deployment" || o.kind === "StatefulSet")) continue;
+    const service = plan?.services.get(name);
+    specs.set(
+      name,
+      workloadFromObjects({
+        name,
+        objects,
+        shared: revision.manifests.shared,
+        expected: { startupSeconds: service?.startupSeconds ?? 0, usage: { memory: service?.usage.memory ?? 0, cpu: service?.usage.cpu ?? 0 } },
+        dependsOn: service?.dependsOn ?? [],
+      }),
+    );
+  }
+  return specs;
 }
 
 function onlyPhase(plan: Plan, phase: string): Plan {
@@ -241,8 +278,7 @@ function onlyPhase(plan: Plan, phase: string): Plan {
   return { ...plan, phases: [found] };
 }
 
-async function dryRun(cluster: KubernetesCluster, plan: Plan, render: WorkloadRenderer, progress: (p: DeployProgress) => void): Promise<DeployResult> {
-  const { workloadFromService } = await import("../cluster/workload-spec.js");
+async function dryRun(cluster: KubernetesCluster, plan: Plan, workloads: WorkloadSource, progress: (p: DeployProgress) => void): Promise<DeployResult> {
   const objects: string[] = [];
   const applied = new Set<string>();
   for (const phase of plan.phases) {
@@ -250,12 +286,12 @@ async function dryRun(cluster: KubernetesCluster, plan: Plan, render: WorkloadRe
       for (const name of batch.services) {
         const service = plan.services.get(name);
         if (!service) continue;
-        const rendered = render(workloadFromService(service), cluster.namespace);
-        for (const object of [...rendered.shared, ...rendered.objects] as KubernetesObject[]) {
+        const spec = workloads(plan, service);
+        for (const object of [...(spec.shared ?? []), ...(spec.objects ?? [])]) {
           const key = `${object.kind}/${object.metadata.name}`;
           if (applied.has(key)) continue;
           applied.add(key);
-          await cluster.applyObject(object, { dryRun: true });
+          await cluster.applyObject(structuredClone(object), { dryRun: true });
           objects.push(key);
           progress({ kind: "dry-run", message: `${key} accepted (server-side dry run)` });
         }

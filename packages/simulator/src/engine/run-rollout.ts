@@ -1,7 +1,10 @@
-import type { Plan, Service, Phase, Batch } from "@openpolicy/core";
+import type { Plan, Service, Batch } from "@openpolicy/core";
+import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
+import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
-import { workloadFromService } from "../cluster/workload-spec.js";
+import type { WorkloadSource } from "../cluster/plan-workloads.js";
+import { planWorkloads } from "../cluster/plan-workloads.js";
 import type {
   Failure,
   FailureReason,
@@ -44,7 +47,24 @@ export interface RolloutOptions {
   metricsSeconds?: number;
   /** Recorded in the result. */
   seed?: number;
+  /**
+   * Run only this phase of the plan (`deploy --phase`). Every service of the earlier phases must
+   * already run on the cluster (else `PhasePrerequisiteError`); the later phases are left alone
+   * and, as for every gate, kept out of this phase's gate.
+   */
+  phase?: string;
+  /**
+   * Where the specs come from (default: core's renderer for each plan, in the plan's namespace).
+   * Both clusters get these specs, so a rehearsal runs the objects a deploy applies.
+   */
+  workloads?: WorkloadSource;
+  /**
+   * The exact specs to restore on rollback, per service (a deploy passes the objects recorded in
+   * the previous revision); services not here are restored from `from` through `workloads`.
+   */
+  previous?: ReadonlyMap<string, WorkloadSpec>;
 }
+
 
 export const DEFAULT_SETTLE_SECONDS = 30;
 export const DEFAULT_CRASH_LOOP_RESTARTS = 3;
@@ -99,8 +119,12 @@ class RolloutEngine {
   private readonly metricsEvery: number;
   private readonly settleSeconds: number;
   private readonly crashLoopRestarts: number;
-  /** Services that completed their step (this run or a resumed one), in order. */
-  private readonly deployed: string[] = [];
+  /**
+   * Services on the cluster that the unhealthy trigger and the healthy gate watch: those of the
+   * plan (or of `from`) that already ran when the rollout started, then each one whose step
+   * completed (this run or a resumed one), in order.
+   */
+  private readonly deployed = new Set<string>();
   /** Services applied by this rollout, with the batch they belonged to, in order. */
   private readonly applied: { service: string; phase: number; batch: number }[] = [];
   private readonly resumed: Set<string>;
@@ -114,6 +138,7 @@ class RolloutEngine {
   private readonly breaches = new Map<TriggerName, { since: number; message: string }>();
   /** Whether latency or error rate is watched (then metrics are scraped every `metricsEvery`). */
   private readonly scrapesMetrics: boolean;
+  private readonly workloads: WorkloadSource;
 
   constructor(
     private readonly cluster: Cluster,
@@ -129,8 +154,8 @@ class RolloutEngine {
     this.settleSeconds = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.crashLoopRestarts = options.crashLoopRestarts ?? DEFAULT_CRASH_LOOP_RESTARTS;
     this.resumed = new Set(options.resumeFrom ?? []);
+    this.workloads = options.workloads ?? planWorkloads();
     this.scrapesMetrics = plan.rollback.latency !== undefined || plan.rollback.errorRate !== undefined;
-    if (options.from) for (const name of options.from.services.keys()) this.deployed.push(name);
     this.phaseResults = plan.phases.map((phase) => ({
       name: phase.name,
       status: "skipped",
@@ -162,8 +187,10 @@ class RolloutEngine {
 
   async run(): Promise<SimulationResult> {
     const plan = this.plan;
+    const [first, last] = await this.phaseRange();
+    await this.recordBaseline();
     let failedPhase = -1;
-    for (let p = 0; p < plan.phases.length; p++) {
+    for (let p = first; p <= last; p++) {
       const ok = await this.runPhase(p);
       if (!ok) {
         failedPhase = p;
@@ -193,6 +220,22 @@ class RolloutEngine {
     return result;
   }
 
+  /** The phases to run: all, or the one `options.phase` names once the earlier ones are in place. */
+  private async phaseRange(): Promise<[number, number]> {
+    if (this.options.phase === undefined) return [0, this.plan.phases.length - 1];
+    const index = await checkPhasePrerequisites(this.cluster, this.plan, this.options.phase);
+    return [index, index];
+  }
+
+  /** The services (of the plan or of `from`) already running when the rollout starts. */
+  private async recordBaseline(): Promise<void> {
+    const names = new Set([...(this.options.from?.services.keys() ?? []), ...this.plan.services.keys()]);
+    for (const name of names) {
+      if (this.resumed.has(name)) continue; // added when its step is passed over
+      if (await this.cluster.workloadStatus(name)) this.deployed.add(name);
+    }
+  }
+
   private async runPhase(p: number): Promise<boolean> {
     const phase = this.plan.phases[p]!;
     const result = this.phaseResults[p]!;
@@ -214,7 +257,7 @@ class RolloutEngine {
         return this.endPhase(p, false, outcome.message);
       }
     }
-    const gate = await this.evaluateGate(phase);
+    const gate = await this.evaluateGate(p);
     if (gate) {
       result.gate = gate;
       if (!gate.passed) {
@@ -254,13 +297,13 @@ class RolloutEngine {
       const step = this.stepOf(p, name);
       if (this.resumed.has(name)) {
         step.status = "resumed";
-        this.deployed.push(name);
+        this.deployed.add(name);
         this.applied.push({ service: name, phase: p, batch: b });
         continue;
       }
       const service = this.service(name);
       step.startedAt = this.rel(batchStart);
-      await this.cluster.apply(workloadFromService(service));
+      await this.cluster.apply(this.workloads(this.plan, service));
       this.applied.push({ service: name, phase: p, batch: b });
       todo.push(service);
       await this.report({ phase: phase.name, batch: batch.name, service: name, status: "started", t: step.startedAt });
@@ -269,7 +312,7 @@ class RolloutEngine {
     // Sample memory at the first look after this batch is applied, so the chart steps up when
     // the pods are scheduled rather than at the next periodic sample.
     this.nextSampleAt = Math.min(this.nextSampleAt, batchStart);
-    const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, workloadFromService(s)]));
+    const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, this.workloads(this.plan, s)]));
     const readyAt = new Map<string, number>();
     const timeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
     const waited = await this.waitWatching((view) => {
@@ -312,7 +355,7 @@ class RolloutEngine {
     for (const service of todo) {
       const step = this.stepOf(p, service.name);
       step.status = "succeeded";
-      this.deployed.push(service.name);
+      this.deployed.add(service.name);
       await this.report({ phase: phase.name, batch: batch.name, service: service.name, status: "succeeded", t: this.rel(this.cluster.now()) });
     }
     return true;
@@ -430,7 +473,7 @@ class RolloutEngine {
       nodes ??= view.nodes();
       let breach: string | undefined;
       for (const node of nodes) {
-        const percent = pct(node.used.memory, node.allocatable.memory);
+        const percent = percentOf(node.used.memory, node.allocatable.memory);
         if (percent > rollback.memory) {
           breach = `node ${node.name} memory usage ${percent}% of allocatable > ${rollback.memory}%`;
           break;
@@ -440,15 +483,15 @@ class RolloutEngine {
     }
     if (rollback.unhealthy !== undefined) {
       let breach: string | undefined;
-      if (this.deployed.length > 0) {
+      if (this.deployed.size > 0) {
         let unhealthy = 0;
         for (const name of this.deployed) {
           const w = view.workload(name);
           if (!w || w.readyReplicas < w.replicas) unhealthy++;
         }
-        const percent = pct(unhealthy, this.deployed.length);
+        const percent = percentOf(unhealthy, this.deployed.size);
         if (percent > rollback.unhealthy) {
-          breach = `${unhealthy} of ${this.deployed.length} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`;
+          breach = `${unhealthy} of ${this.deployed.size} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`;
         }
       }
       this.observe("unhealthy", breach, now);
@@ -510,42 +553,27 @@ class RolloutEngine {
     this.nextSampleAt = now + this.sampleEvery;
   }
 
-  private async evaluateGate(phase: Phase): Promise<GateResult | undefined> {
-    const gate = phase.gate;
+  /** The gate of phase `p`, measured apart from the plan's later phases (gates.ts). */
+  private async evaluateGate(p: number): Promise<GateResult | undefined> {
+    const gate = this.plan.phases[p]!.gate;
     if (!gate) return undefined;
     const nodes = await this.cluster.nodes();
     this.sample(nodes, this.cluster.now(), true);
-    let alloc = { memory: 0, cpu: 0 };
-    let requested = { memory: 0, cpu: 0 };
-    let used = { memory: 0, cpu: 0 };
-    for (const n of nodes) {
-      alloc = { memory: alloc.memory + n.allocatable.memory, cpu: alloc.cpu + n.allocatable.cpu };
-      requested = { memory: requested.memory + n.requested.memory, cpu: requested.cpu + n.requested.cpu };
-      used = { memory: used.memory + n.used.memory, cpu: used.cpu + n.used.cpu };
+    const later = laterPhaseServices(this.plan, p);
+    const laterShares = [];
+    for (const name of later) {
+      const share = await this.cluster.workloadResources(name);
+      if (share) laterShares.push(share);
     }
-    const checks: GateCheck[] = [];
-    const max = (metric: "memory" | "cpu", threshold: number, by: "requests" | "usage", value: number, total: number): void => {
-      const actual = pct(value, total);
-      checks.push({ metric, threshold, actual, by, passed: actual <= threshold });
-    };
-    if (gate.memory !== undefined) {
-      max("memory", gate.memory, "requests", requested.memory, alloc.memory);
-      max("memory", gate.memory, "usage", used.memory, alloc.memory);
-    }
-    if (gate.cpu !== undefined) {
-      max("cpu", gate.cpu, "requests", requested.cpu, alloc.cpu);
-      max("cpu", gate.cpu, "usage", used.cpu, alloc.cpu);
-    }
+    const healthy: { name: string; ready: boolean }[] = [];
     if (gate.healthy !== undefined) {
-      let ready = 0;
       for (const name of this.deployed) {
+        if (later.has(name)) continue;
         const w = await this.cluster.workloadStatus(name);
-        if (w && w.readyReplicas >= w.replicas) ready++;
+        healthy.push({ name, ready: w !== undefined && w.readyReplicas >= w.replicas });
       }
-      const actual = this.deployed.length > 0 ? pct(ready, this.deployed.length) : 100;
-      checks.push({ metric: "healthy", threshold: gate.healthy, actual, by: "readiness", passed: actual >= gate.healthy });
     }
-    return { passed: checks.every((c) => c.passed), checks };
+    return measureGate(gate, nodes, laterShares, healthy);
   }
 
   /**
@@ -576,9 +604,9 @@ class RolloutEngine {
       // service this rollout left as it was (same spec in both plans) is reported "unchanged".
       const restore = new Map<string, { changed: boolean }>();
       for (const name of group.services) {
-        const previous = this.options.from?.services.get(name);
+        const previous = this.previousSpec(name);
         if (previous) {
-          const applied = await this.cluster.apply(workloadFromService(previous));
+          const applied = await this.cluster.apply(previous);
           restore.set(name, { changed: applied.changed });
         } else {
           await this.cluster.remove(name, { keepVolumes: true });
@@ -617,6 +645,15 @@ class RolloutEngine {
       else if (scope === "all" && completed) result.status = "rolled-back";
     }
     return { scope, startedAt: this.rel(startedAt), endedAt: this.rel(this.cluster.now()), services: done, completed };
+  }
+
+  /** What a rollback restores `name` to: the recorded spec, else the `from` plan's; none: remove it. */
+  private previousSpec(name: string): WorkloadSpec | undefined {
+    const recorded = this.options.previous?.get(name);
+    if (recorded) return recorded;
+    const from = this.options.from;
+    const service = from?.services.get(name);
+    return from && service ? this.workloads(from, service) : undefined;
   }
 
   private async mergedEvents(): Promise<ResultEvent[]> {
@@ -659,11 +696,6 @@ function roomComing(nodes: NodeStatus[], spec: WorkloadSpec): boolean {
     if (hasTerminating && (memory === 0 || memory <= freeMemory) && (cpu === 0 || cpu <= freeCpu)) return true;
   }
   return false;
-}
-
-function pct(value: number, total: number): number {
-  if (total <= 0) return value > 0 ? 100 : 0;
-  return Math.round((value * 1000) / total) / 10;
 }
 
 function describeCheck(c: GateCheck): string {

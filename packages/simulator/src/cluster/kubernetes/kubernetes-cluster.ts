@@ -13,7 +13,8 @@ import { credentialsFromEnv, validateService } from "../../validation/index.js";
 import * as net from "node:net";
 import type { Service } from "@openpolicy/core";
 import type { KubernetesObject } from "@openpolicy/core";
-import { parseQuantity } from "@openpolicy/core";
+import { podRequests, quantityBytes, quantityMillis, resourcesOf } from "../pod-resources.js";
+export { podRequests } from "../pod-resources.js";
 import { PortForward } from "@kubernetes/client-node";
 import type {
   ApplyResult,
@@ -29,6 +30,7 @@ import type {
   ValidationOutcome,
   VolumeStatus,
   WaitResult,
+  WorkloadResources,
   WorkloadStatus,
   WorkloadSummary,
 } from "../cluster.js";
@@ -95,11 +97,14 @@ export class KubernetesCluster implements Cluster {
   private readonly listeners = new Set<() => void>();
   private readonly clusterEvents: ClusterEvent[] = [];
   private readonly seenEvents = new Set<string>();
-  private readonly appliedShared = new Set<string>();
+  /** Shared objects applied by this connection, by kind/name, with the content applied. */
+  private readonly appliedShared = new Map<string, string>();
   private readonly revisionAppliedAt = new Map<string, number>();
   private readonly specNames = new Map<string, string>();
   private readonly warned = new Set<string>();
   private nodeUsage: Map<string, Resources> | undefined;
+  /** Usage per pod of the namespace (metrics.k8s.io), when metrics-server answers. */
+  private podUsage: Map<string, Resources> | undefined;
   private metricsAvailable: boolean | undefined;
   /** Pods of other namespaces (node accounting), refreshed every refreshMs. */
   private otherPods: Json[] = [];
@@ -192,19 +197,29 @@ export class KubernetesCluster implements Cluster {
     }
   }
 
-  /** Renders the spec and applies it: shared objects once, then the workload's own objects. */
+  /**
+   * Applies the spec's objects (`spec.objects`, the very objects the simulated cluster ran), or
+   * renders specs that carry none. Shared objects are applied when their content differs from what
+   * this connection applied last — a rollback's older ConfigMap is applied again — then the
+   * workload's own objects.
+   */
   async apply(spec: WorkloadSpec): Promise<ApplyResult> {
     const name = kubeName(spec.name);
     this.specNames.set(name, spec.name);
-    const rendered = this.render(spec, this.namespace);
+    const rendered = spec.objects
+      ? { objects: structuredClone(spec.objects), shared: structuredClone(spec.shared ?? []) }
+      : this.render(spec, this.namespace);
     const revision = stampWorkload(rendered.objects, name);
     const dryRun = this.options.dryRun ?? false;
     for (const shared of rendered.shared) {
       const key = `${shared.kind}/${shared.metadata.name}`;
-      if (this.appliedShared.has(key)) continue;
+      shared.metadata.namespace = this.namespace;
+      const content = JSON.stringify(shared);
+      if (this.appliedShared.get(key) === content) continue;
       await this.applyObject(shared);
-      this.appliedShared.add(key);
+      this.appliedShared.set(key, content);
     }
+    for (const object of rendered.objects) object.metadata.namespace = this.namespace;
     const before = this.workloadObject(name);
     let changed = false;
     for (const object of rendered.objects) {
@@ -258,6 +273,11 @@ export class KubernetesCluster implements Cluster {
     return this.view.workloadStatus(name);
   }
 
+  async workloadResources(name: string): Promise<WorkloadResources | undefined> {
+    await this.refresh(false);
+    return this.resourcesOf(name);
+  }
+
   async nodes(): Promise<NodeStatus[]> {
     await this.refresh(false);
     return this.view.nodes();
@@ -276,7 +296,7 @@ export class KubernetesCluster implements Cluster {
       if (workload === undefined) continue;
       const volume: VolumeStatus = { name: String(metadata.name), workload: this.specNames.get(workload) ?? workload };
       const storage = (((pvc.spec as Json)?.resources as Json)?.requests as Json)?.storage;
-      if (typeof storage === "string") volume.size = parseQuantity(storage).valueNumber();
+      if (typeof storage === "string") volume.size = quantityBytes(storage);
       volumes.push(volume);
     }
     return volumes;
@@ -433,6 +453,43 @@ export class KubernetesCluster implements Cluster {
       usage.set(String((item.metadata as Json).name), { memory: quantityBytes(u.memory), cpu: quantityMillis(u.cpu) });
     }
     this.nodeUsage = usage;
+    const pods = await this.api
+      .request("GET", `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(this.namespace)}/pods`)
+      .catch(() => ({ status: 0, body: undefined }));
+    if (pods.status < 200 || pods.status >= 300) {
+      this.podUsage = undefined;
+      return;
+    }
+    const perPod = new Map<string, Resources>();
+    for (const item of (pods.body?.items ?? []) as Json[]) {
+      const total = { memory: 0, cpu: 0 };
+      for (const c of (item.containers ?? []) as Json[]) {
+        const u = (c.usage ?? {}) as Record<string, string>;
+        total.memory += quantityBytes(u.memory);
+        total.cpu += quantityMillis(u.cpu);
+      }
+      perPod.set(String((item.metadata as Json).name), total);
+    }
+    this.podUsage = perPod;
+  }
+
+  /** Requests of the workload's bound pods and their usage (pod metrics, else the requests). */
+  private resourcesOf(name: string): WorkloadResources | undefined {
+    const k = kubeName(name);
+    if (!this.workloadObject(k)) return undefined;
+    const out: WorkloadResources = { requested: { memory: 0, cpu: 0 }, used: { memory: 0, cpu: 0 } };
+    for (const pod of this.podsOf(k)) {
+      if (!(pod.spec as Json | undefined)?.nodeName) continue;
+      const phase = (pod.status as Json | undefined)?.phase;
+      if (phase === "Succeeded" || phase === "Failed") continue;
+      const r = podRequests(pod);
+      const u = this.podUsage?.get(String((pod.metadata as Json).name)) ?? r;
+      out.requested.memory += r.memory;
+      out.requested.cpu += r.cpu;
+      out.used.memory += u.memory;
+      out.used.cpu += u.cpu;
+    }
+    return out;
   }
 
   private async refreshOtherPods(): Promise<void> {
@@ -542,6 +599,7 @@ export class KubernetesCluster implements Cluster {
         const s = self.summary(name);
         return s ? { ...s.summary, pods: s.pods } : undefined;
       },
+      workloadResources: (name) => self.resourcesOf(name),
       workloadNames: () =>
         [...self.stores.deployments.items.values(), ...self.stores.statefulsets.items.values()]
           .map((w) => String((w.metadata as Json).name))
@@ -690,41 +748,6 @@ export function conflictManagers(error: KubeApiError): string[] {
   const managers = new Set<string>();
   for (const text of texts) for (const match of text.matchAll(/conflicts? with "([^"]+)"/g)) managers.add(match[1]!);
   return [...managers];
-}
-
-function quantityBytes(text: unknown): number {
-  return typeof text === "string" && text !== "" ? parseQuantity(text).valueNumber() : 0;
-}
-
-function quantityMillis(text: unknown): number {
-  return typeof text === "string" && text !== "" ? parseQuantity(text).milliValueNumber() : 0;
-}
-
-function resourcesOf(list: unknown): Resources {
-  const r = (list ?? {}) as Record<string, string>;
-  return { memory: quantityBytes(r.memory), cpu: quantityMillis(r.cpu) };
-}
-
-/**
- * A pod's effective request (scheduler NodeResourcesFit, fit.go computePodResourceRequest):
- * max(sum of app containers, largest init container) + pod overhead.
- */
-export function podRequests(pod: Json): Resources {
-  const spec = (pod.spec ?? {}) as Json;
-  const of = (c: Json) => resourcesOf(((c.resources as Json | undefined)?.requests ?? {}) as Json);
-  const sum = { memory: 0, cpu: 0 };
-  for (const c of (spec.containers ?? []) as Json[]) {
-    const r = of(c);
-    sum.memory += r.memory;
-    sum.cpu += r.cpu;
-  }
-  for (const c of (spec.initContainers ?? []) as Json[]) {
-    const r = of(c);
-    sum.memory = Math.max(sum.memory, r.memory);
-    sum.cpu = Math.max(sum.cpu, r.cpu);
-  }
-  const overhead = resourcesOf(spec.overhead);
-  return { memory: sum.memory + overhead.memory, cpu: sum.cpu + overhead.cpu };
 }
 
 export function podStatusOf(pod: Json): PodStatus {

@@ -18,6 +18,8 @@ import { sameWorkloadSpec, workloadFromService } from "../workload-spec.js";
 export const WORKLOAD_LABEL = "opdeploy.io/workload";
 export const REVISION_LABEL = "opdeploy.io/revision";
 export const DEFAULT_TEST_IMAGE = "registry.k8s.io/pause:3.9";
+/** core's renderer file holding the shared connections ConfigMap. */
+export const CONNECTIONS_FILE_NAME = "connections-configmap.yaml";
 
 export interface RenderedWorkload {
   /** The workload's own objects: PVC (Deployments), Deployment/StatefulSet, Service(s). */
@@ -132,7 +134,7 @@ export function planRenderer(plans: readonly Plan[], options: Omit<RenderOptions
       const files = rendered(plan, namespace);
       const objects = files.get(serviceManifestPath(service.name));
       if (!objects) continue; // the user supplies this service's manifests: not ours to render
-      const shared = files.get("connections-configmap.yaml") ?? [];
+      const shared = files.get(CONNECTIONS_FILE_NAME) ?? [];
       return { objects: structuredClone(objects), shared: structuredClone(shared) };
     }
     return renderWorkloadSpec(spec, namespace);

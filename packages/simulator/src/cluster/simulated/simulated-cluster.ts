@@ -12,6 +12,7 @@ import type {
   ValidationOutcome,
   VolumeStatus,
   WaitResult,
+  WorkloadResources,
   WorkloadStatus,
   WorkloadSummary,
 } from "../cluster.js";
@@ -139,6 +140,12 @@ interface SimWorkload {
   cachedVersion: number;
   reconcileQueued: boolean;
   system: boolean;
+  /**
+   * Revision the workload ran before the rollout (`preload`, the `--from` state). Faults target
+   * the software the rollout brings: pods of this revision keep running as they would on
+   * Kubernetes, where a bad release leaves the old ReplicaSet's pods alone.
+   */
+  baselineRevision: string | undefined;
 }
 
 type SimEvent =
@@ -146,6 +153,7 @@ type SimEvent =
   | { k: "schedule" }
   | { k: "start"; pod: SimPod; epoch: number }
   | { k: "probe"; pod: SimPod; epoch: number }
+  | { k: "startupKill"; pod: SimPod; epoch: number }
   | { k: "exit"; pod: SimPod; epoch: number; reason: "OOMKilled" | "Error"; exitCode: number }
   | { k: "restart"; pod: SimPod; epoch: number }
   | { k: "gone"; pod: SimPod; epoch: number }
@@ -236,6 +244,7 @@ export class SimulatedCluster implements Cluster {
       workload: (name) => this.summary(name),
       workloadStatus: (name) => this.status(name),
       workloadNames: () => [...this.workloads.values()].filter((w) => !w.system).map((w) => w.name).sort(),
+      workloadResources: (name) => this.resourcesOf(name),
       nodes: () => this.nodeStatuses(),
       metrics: () => this.metrics(),
       events: (sinceT) => this.eventsSince(sinceT),
@@ -259,6 +268,10 @@ export class SimulatedCluster implements Cluster {
 
   async workloadStatus(name: string): Promise<WorkloadStatus | undefined> {
     return this.status(name);
+  }
+
+  async workloadResources(name: string): Promise<WorkloadResources | undefined> {
+    return this.resourcesOf(name);
   }
 
   async nodes(): Promise<NodeStatus[]> {
@@ -338,6 +351,7 @@ export class SimulatedCluster implements Cluster {
       validateSpec(spec);
       if (this.workloads.has(spec.name)) throw new ClusterError(`preload: ${spec.name} already exists`);
       const workload = this.newWorkload(spec, false);
+      workload.baselineRevision = workload.revision;
       for (let i = 0; i < spec.replicas; i++) {
         const pod = this.createPod(workload, false);
         const node = this.pickNode(pod);
@@ -404,6 +418,9 @@ export class SimulatedCluster implements Cluster {
       case "probe":
         if (e.pod.epoch === e.epoch && !e.pod.gone) this.readinessProbe(e.pod);
         return;
+      case "startupKill":
+        if (e.pod.epoch === e.epoch && !e.pod.gone && e.pod.containerRunning && !e.pod.terminating) this.startupProbeFailed(e.pod);
+        return;
       case "exit":
         if (e.pod.epoch === e.epoch && !e.pod.gone && e.pod.containerRunning) this.containerExited(e.pod, e.reason, e.exitCode);
         return;
@@ -464,6 +481,7 @@ export class SimulatedCluster implements Cluster {
       cached: undefined,
       cachedVersion: -1,
       reconcileQueued: false,
+      baselineRevision: undefined,
       system,
     };
     this.workloads.set(spec.name, workload);
@@ -772,7 +790,9 @@ export class SimulatedCluster implements Cluster {
     }
   }
 
-  private faultFor(service: string, kind: Fault["kind"]): Fault | undefined {
+  /** The fault of this kind on `service`; with `pod`, only when the pod runs what the rollout applied. */
+  private faultFor(service: string, kind: Fault["kind"], pod?: SimPod): Fault | undefined {
+    if (pod && pod.revision === pod.workload.baselineRevision) return undefined;
     for (const f of this.faults) if (f.kind === kind && "service" in f && f.service === service) return f;
     return undefined;
   }
@@ -788,11 +808,11 @@ export class SimulatedCluster implements Cluster {
     const w = pod.workload;
     // Usage: the plan's expected steady usage, reached at start (documented simplification).
     let memory = spec.expected.usage.memory;
-    if (this.faultFor(w.name, "oom")) memory = spec.limits.memory !== undefined ? spec.limits.memory * 2 : node.capacity.memory;
+    if (this.faultFor(w.name, "oom", pod)) memory = spec.limits.memory !== undefined ? spec.limits.memory * 2 : node.capacity.memory;
     pod.wantedCpu = spec.expected.usage.cpu;
     const cpu = spec.limits.cpu !== undefined ? Math.min(pod.wantedCpu, spec.limits.cpu) : pod.wantedCpu;
     this.setUsage(pod, memory, cpu);
-    if (this.faultFor(w.name, "memory-growth")) {
+    if (this.faultFor(w.name, "memory-growth", pod)) {
       pod.growing = true;
       this.growingPods.add(pod);
       this.requestUsageTick();
@@ -807,30 +827,58 @@ export class SimulatedCluster implements Cluster {
       this.at(OOM_AFTER_SECONDS, { k: "exit", pod, epoch: pod.epoch, reason: "OOMKilled", exitCode: 137 });
       return;
     }
-    if (this.faultFor(w.name, "crash") && (this.faultFor(w.name, "crash") as { at?: number }).at === undefined) {
-      const crashAfter = Math.max(1, Math.round(effectiveStartup(this, w.name, spec) / 2));
+    const crash = this.faultFor(w.name, "crash", pod) as { at?: number } | undefined;
+    if (crash && crash.at === undefined) {
+      const crashAfter = Math.max(1, Math.round(this.startupFor(w.name, spec, pod) / 2));
       this.at(crashAfter, { k: "exit", pod, epoch: pod.epoch, reason: "Error", exitCode: 1 });
     }
     if (!withEvents) return;
-    // Readiness: probes run at start + initialDelay + k·period; readiness fails before the first
-    // probe and until the app is up (startup × (1 ± 20 %) seeded jitter); successThreshold 1.
-    const probe = spec.readinessProbe;
-    const startup = effectiveStartup(this, w.name, spec);
+    // The app is up after its start-up time (startup × (1 ± 20 %), seeded jitter).
     const jitter = 1 + (this.random() * 2 - 1) * STARTUP_JITTER;
-    const upAfter = startup * jitter;
-    const k = Math.max(0, Math.ceil((upAfter - probe.initialDelaySeconds) / probe.periodSeconds));
+    const upAfter = this.startupFor(w.name, spec, pod) * jitter;
+    const started = startupProbeOutcome(spec.startupProbe, upAfter);
+    if (started.killAt !== undefined) {
+      this.at(started.killAt, { k: "startupKill", pod, epoch: pod.epoch });
+      return;
+    }
+    // Readiness: probes run at start + initialDelay + k·period and count only once the startup
+    // probe has succeeded (pkg/kubelet/prober/worker.go skips them until the container is
+    // Started); readiness fails until the first probe after that; successThreshold 1.
+    const probe = spec.readinessProbe;
+    if (!probe) {
+      // No readiness probe: Ready once the container runs and has started (kubelet prober_manager).
+      this.at(started.startedAt, { k: "probe", pod, epoch: pod.epoch });
+      return;
+    }
+    const from = Math.max(upAfter, started.startedAt);
+    const k = Math.max(0, Math.ceil((from - probe.initialDelaySeconds) / probe.periodSeconds));
     this.at(probe.initialDelaySeconds + k * probe.periodSeconds, { k: "probe", pod, epoch: pod.epoch });
   }
 
-  /** @internal start-up time including a slow-start fault. */
-  startupFor(service: string, spec: WorkloadSpec): number {
-    const slow = this.faultFor(service, "slow-start") as { seconds: number } | undefined;
+  /**
+   * The startup probe failed `failureThreshold` times in a row: the kubelet kills the container
+   * and restarts it under the pod's restart policy (pkg/kubelet/kuberuntime/kuberuntime_manager.go
+   * computePodActions: "failed startup probe, will be restarted"). The container gets the pod's
+   * grace period to stop, the same worst case as every termination here.
+   */
+  private startupProbeFailed(pod: SimPod): void {
+    const w = pod.workload;
+    const node = pod.node!;
+    const probe = pod.spec.startupProbe!;
+    this.record("Warning", "Unhealthy", `Pod/${pod.name}`, `Startup probe failed: ${probe.failureThreshold} consecutive failures, ${probe.periodSeconds}s apart`, w.name, node.name);
+    this.record("Normal", "Killing", `Pod/${pod.name}`, `Container ${w.name} failed startup probe, will be restarted`, w.name, node.name);
+    this.at(pod.spec.terminationGracePeriodSeconds, { k: "exit", pod, epoch: pod.epoch, reason: "Error", exitCode: 137 });
+  }
+
+  /** @internal start-up time including a slow-start fault (on pods the rollout applied). */
+  startupFor(service: string, spec: WorkloadSpec, pod?: SimPod): number {
+    const slow = this.faultFor(service, "slow-start", pod) as { seconds: number } | undefined;
     return slow ? slow.seconds : spec.expected.startupSeconds;
   }
 
   private readinessProbe(pod: SimPod): void {
     if (!pod.containerRunning || pod.terminating) return;
-    if (this.faultFor(pod.workload.name, "unready")) {
+    if (this.faultFor(pod.workload.name, "unready", pod)) {
       const port = pod.spec.port ?? 8080;
       this.record("Warning", "Unhealthy", `Pod/${pod.name}`, `Readiness probe failed: dial tcp ${pod.node!.name}:${port}: connect: connection refused`, pod.workload.name, pod.node!.name);
       return;
@@ -1014,7 +1062,7 @@ export class SimulatedCluster implements Cluster {
   /** Memory-growth faults: usage rises linearly from container start; checked every 10 s. */
   private usageTick(): void {
     for (const pod of this.growingPods) {
-      const fault = this.faultFor(pod.workload.name, "memory-growth") as { bytesPerSecond: number } | undefined;
+      const fault = this.faultFor(pod.workload.name, "memory-growth", pod) as { bytesPerSecond: number } | undefined;
       if (!fault || !pod.containerRunning) continue;
       const memory = Math.round(pod.spec.expected.usage.memory + fault.bytesPerSecond * (this.t - pod.startedAt));
       this.setUsage(pod, memory, pod.usageCpu);
@@ -1028,6 +1076,7 @@ export class SimulatedCluster implements Cluster {
     const w = this.workloads.get(service);
     if (!w) return;
     for (const pod of w.pods) {
+      if (pod.revision === w.baselineRevision) continue; // the release before the rollout keeps running
       if (pod.containerRunning && !pod.terminating) this.at(0, { k: "exit", pod, epoch: pod.epoch, reason: "Error", exitCode: 1 });
     }
   }
@@ -1121,6 +1170,20 @@ export class SimulatedCluster implements Cluster {
     w.cached = summary;
     w.cachedVersion = w.version;
     return summary;
+  }
+
+  private resourcesOf(name: string): WorkloadResources | undefined {
+    const w = this.workloads.get(name);
+    if (!w) return undefined;
+    const out: WorkloadResources = { requested: { memory: 0, cpu: 0 }, used: { memory: 0, cpu: 0 } };
+    for (const pod of w.pods) {
+      if (!pod.node) continue;
+      out.requested.memory += pod.request.memory;
+      out.requested.cpu += pod.request.cpu;
+      out.used.memory += pod.usageMemory;
+      out.used.cpu += pod.usageCpu;
+    }
+    return out;
   }
 
   private status(name: string): WorkloadStatus | undefined {
@@ -1240,15 +1303,24 @@ export class SimulatedCluster implements Cluster {
     const summary = this.summary(service.name);
     if (!summary) throw new ClusterError(`validate: ${service.name} is not deployed`);
     if (summary.readyReplicas === 0) return { service: service.name, ok: false, message: `${service.name}: no Ready pod to validate` };
-    if (this.faultFor(service.name, "validation-fail")) {
+    const w = this.workloads.get(service.name)!;
+    if (w.revision !== w.baselineRevision && this.faultFor(service.name, "validation-fail")) {
       return { service: service.name, ok: false, message: `${service.name}: ${validationLabel(service)} failed (injected fault validation-fail)` };
     }
     return { service: service.name, ok: true, message: `${service.name}: ${validationLabel(service)} ok (simulated)` };
   }
 }
 
-function effectiveStartup(cluster: SimulatedCluster, service: string, spec: WorkloadSpec): number {
-  return cluster.startupFor(service, spec);
+/**
+ * When the startup probe first succeeds for an app that is up after `upAfter` seconds, or when
+ * the kubelet kills the container because it failed `failureThreshold` probes first. Probes run at
+ * initialDelay + i·period (pkg/kubelet/prober/worker.go); no startup probe: started at once.
+ */
+export function startupProbeOutcome(probe: WorkloadSpec["startupProbe"], upAfter: number): { startedAt: number; killAt?: number } {
+  if (!probe) return { startedAt: 0 };
+  const failures = Math.max(0, Math.ceil((upAfter - probe.initialDelaySeconds) / probe.periodSeconds));
+  if (failures >= probe.failureThreshold) return { startedAt: Infinity, killAt: probe.initialDelaySeconds + (probe.failureThreshold - 1) * probe.periodSeconds };
+  return { startedAt: probe.initialDelaySeconds + failures * probe.periodSeconds };
 }
 
 function validationLabel(service: Service): string {
@@ -1300,8 +1372,9 @@ function cloneSpec(spec: WorkloadSpec): WorkloadSpec {
     ...spec,
     requests: { ...spec.requests },
     limits: { ...spec.limits },
-    readinessProbe: { ...spec.readinessProbe },
-    livenessProbe: { ...spec.livenessProbe },
+    ...(spec.readinessProbe ? { readinessProbe: { ...spec.readinessProbe } } : {}),
+    ...(spec.livenessProbe ? { livenessProbe: { ...spec.livenessProbe } } : {}),
+    ...(spec.startupProbe ? { startupProbe: { ...spec.startupProbe } } : {}),
     dependsOn: [...spec.dependsOn],
     expected: { startupSeconds: spec.expected.startupSeconds, usage: { ...spec.expected.usage } },
   };
@@ -1317,5 +1390,8 @@ function validateSpec(spec: WorkloadSpec): void {
   if (spec.limits.cpu !== undefined && spec.limits.cpu < spec.requests.cpu) {
     throw new ClusterError(`apply: ${spec.name}: cpu request must be less than or equal to cpu limit`);
   }
-  if (spec.readinessProbe.periodSeconds <= 0) throw new ClusterError(`apply: ${spec.name}: readiness periodSeconds must be > 0`);
+  for (const [which, probe] of [["readiness", spec.readinessProbe], ["liveness", spec.livenessProbe], ["startup", spec.startupProbe]] as const) {
+    if (probe && !(probe.periodSeconds > 0)) throw new ClusterError(`apply: ${spec.name}: ${which} periodSeconds must be > 0`);
+    if (probe && !(probe.failureThreshold >= 1)) throw new ClusterError(`apply: ${spec.name}: ${which} failureThreshold must be >= 1`);
+  }
 }

@@ -1,0 +1,58 @@
+/**
+ * The specs the engine hands to a cluster, built from the objects `opdeploy render` writes for a
+ * plan (core's `renderManifests`). The simulated cluster and the real one get the same spec, so a
+ * rehearsal runs the very objects a deploy applies (`workloadFromObjects`). A service that names
+ * its own `manifests:` is not rendered by core; until those objects are deployed as written, it
+ * gets the minimal objects built from its plan figures (`renderWorkloadSpec`).
+ */
+import type { KubernetesObject, Plan, RenderOptions, Service } from "@openpolicy/core";
+import { renderManifests, serviceManifestPath } from "@openpolicy/core";
+import { CONNECTIONS_FILE_NAME, renderWorkloadSpec } from "./kubernetes/render-workload.js";
+import type { WorkloadSpec } from "./workload-spec.js";
+import { workloadFromService } from "./workload-spec.js";
+import { workloadFromObjects } from "./workload-from-objects.js";
+
+/** The spec to apply for `service` of `plan`. */
+export type WorkloadSource = (plan: Plan, service: Service) => WorkloadSpec;
+
+export interface PlanWorkloadOptions extends Omit<RenderOptions, "namespace"> {
+  /** Namespace the objects are rendered for; default: each plan's own. */
+  namespace?: string;
+}
+
+interface Rendered {
+  files: Map<string, KubernetesObject[]>;
+  specs: Map<string, WorkloadSpec>;
+}
+
+/**
+ * A source that renders each plan once and builds each service's spec once (specs are shared and
+ * must not be mutated: clusters copy what they keep).
+ */
+export function planWorkloads(options: PlanWorkloadOptions = {}): WorkloadSource {
+  const cache = new WeakMap<Plan, Rendered>();
+  return (plan, service) => {
+    let rendered = cache.get(plan);
+    if (!rendered) {
+      const files = new Map(renderManifests(plan, { ...options, namespace: options.namespace ?? plan.namespace }).map((m) => [m.path, m.objects as KubernetesObject[]]));
+      rendered = { files, specs: new Map() };
+      cache.set(plan, rendered);
+    }
+    const known = rendered.specs.get(service.name);
+    if (known && plan.services.get(service.name) === service) return known;
+    const spec = buildSpec(rendered.files, service, options.namespace ?? plan.namespace);
+    if (plan.services.get(service.name) === service) rendered.specs.set(service.name, spec);
+    return spec;
+  };
+}
+
+function buildSpec(files: Map<string, KubernetesObject[]>, service: Service, namespace: string): WorkloadSpec {
+  const expected = { startupSeconds: service.startupSeconds, usage: { memory: service.usage.memory, cpu: service.usage.cpu } };
+  const own = files.get(serviceManifestPath(service.name));
+  if (own) {
+    return workloadFromObjects({ name: service.name, objects: own, shared: files.get(CONNECTIONS_FILE_NAME) ?? [], expected, dependsOn: service.dependsOn });
+  }
+  // The user supplies this service's manifests: minimal objects from the plan's figures.
+  const minimal = renderWorkloadSpec(workloadFromService(service), namespace);
+  return workloadFromObjects({ name: service.name, objects: minimal.objects, shared: minimal.shared, expected, dependsOn: service.dependsOn });
+}
