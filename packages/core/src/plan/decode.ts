@@ -2,13 +2,37 @@
  * An already-parsed plan object (from YAML, JSON or the Markdown importer) → the model Plan, or a
  * PlanLoadError listing every problem at once with its file:line:column and field path.
  */
+import type { z } from "zod";
 import { PlanLoadError, type PlanProblem } from "./errors.js";
 import { issuesToPlanProblems, sortProblems, describeValue } from "./issues.js";
+import type { PathSegment } from "./locate.js";
 import type { Plan } from "./model.js";
 import { normalizePlan, type PlanSource } from "./normalize.js";
-import { PlanSchema } from "./schema.js";
+import { PlanSchema, type ServiceParsed } from "./schema.js";
 
 export type { PlanSource } from "./normalize.js";
+
+/**
+ * Service names are user data, and zod builds a record's output with plain assignment: a service
+ * named `__proto__` would set the output's prototype and vanish. The schema therefore sees each
+ * service under a key no object inherits (a NUL and its position), and the names come back here.
+ */
+const SAFE_KEY_PREFIX = "\u0000";
+
+function withSafeServiceKeys(raw: object): { input: object; names: string[] } {
+  const services = (raw as { services?: unknown }).services;
+  if (typeof services !== "object" || services === null || Array.isArray(services)) return { input: raw, names: [] };
+  const entries = Object.entries(services);
+  const safe = Object.fromEntries(entries.map(([, value], index) => [`${SAFE_KEY_PREFIX}${index}`, value]));
+  return { input: { ...raw, services: safe }, names: entries.map(([name]) => name) };
+}
+
+function originalPath(path: readonly PropertyKey[], names: readonly string[]): PathSegment[] {
+  const segments = path as PathSegment[];
+  const key = segments[1];
+  if (segments[0] !== "services" || typeof key !== "string" || !key.startsWith(SAFE_KEY_PREFIX)) return [...segments];
+  return ["services", names[Number(key.slice(SAFE_KEY_PREFIX.length))] ?? key, ...segments.slice(2)];
+}
 
 /**
  * Validates `raw` against the plan format and normalizes it. `source.locate` maps a field path to
@@ -23,12 +47,16 @@ export function decodePlan(raw: unknown, source: PlanSource, extraProblems: read
       sortProblems([...extraProblems, problemAt(`a plan is a mapping of fields (name, cluster, phases, services), got ${describeValue(raw)}`)]),
     );
   }
-  const result = PlanSchema.safeParse(raw, { reportInput: true });
+  const { input, names } = withSafeServiceKeys(raw);
+  const result = PlanSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
-    const problems = issuesToPlanProblems(result.error.issues, PlanSchema, source.file, source.locate);
+    const issues = result.error.issues.map((issue) => ({ ...issue, path: originalPath(issue.path, names) }) as z.core.$ZodIssue);
+    const problems = issuesToPlanProblems(issues, PlanSchema, source.file, source.locate);
     throw new PlanLoadError(sortProblems([...extraProblems, ...problems]));
   }
-  const { plan, problems } = normalizePlan(result.data, source);
+  const services = new Map<string, ServiceParsed>();
+  Object.values(result.data.services).forEach((service, index) => services.set(names[index]!, service));
+  const { plan, problems } = normalizePlan({ ...result.data, services }, source);
   if (problems.length > 0 || extraProblems.length > 0) throw new PlanLoadError(sortProblems([...extraProblems, ...problems]));
   return plan;
 }

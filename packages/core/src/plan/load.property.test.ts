@@ -25,7 +25,8 @@ const cpuArb = fc.oneof(
   })),
 );
 
-const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+// DNS-1123 labels without "--", so no two fold to the same Kubernetes name (api-rules.ts).
+const nameArb = fc.stringMatching(/^[a-z](-?[a-z0-9]){0,10}$/);
 const validateArb = fc.constantFrom<unknown>("postgres", "redis", "rabbitmq", "none", "http", { http: "/healthz" }, { tcp: 5432 }, { http: { path: "/readyz", status: 200 } });
 
 const serviceArb = fc.record(

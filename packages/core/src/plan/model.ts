@@ -57,6 +57,12 @@ export interface Service {
   dependsOnAll: boolean;
   validate: Validation;
   image?: string;
+  /**
+   * The container's imagePullPolicy as written; undefined when not given, so the API server's
+   * default applies (Always for `:latest` or an untagged image, else IfNotPresent;
+   * pkg/apis/core/v1/defaults.go SetDefaults_Container).
+   */
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   /** Expected steady usage per pod; defaults to the requests. */
   usage: ResourceAmount;
   /** Whether `usage` was given by the author (false = defaulted from requests). */

@@ -272,6 +272,10 @@ export const ServiceSchema = z
       .optional(),
     validate: ValidateSchema.meta({ description: "How to tell the service works (default: none, reported by the missing-validation check)." }).optional(),
     image: z.string().min(1).meta({ description: "Container image." }).optional(),
+    imagePullPolicy: z
+      .enum(["Always", "IfNotPresent", "Never"])
+      .meta({ description: "When the kubelet pulls the image (as in a Kubernetes container spec; default: Kubernetes' own, Always for :latest or no tag, else IfNotPresent)." })
+      .optional(),
     usage: amountPair("expected in steady use per pod")
       .meta({ description: "Expected steady use per pod, for the simulator (default: the requests)." })
       .optional(),

@@ -3,7 +3,7 @@
  * the model's units (bytes, millicores, percent 0–100, seconds or milliseconds). Each parser returns
  * either a value or the reason it could not, so the schema can report every bad figure at once.
  */
-import { QuantityError, parseQuantity } from "../quantity/index.js";
+import { QuantityError, parseQuantity, type Quantity } from "../quantity/index.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -29,6 +29,10 @@ export function parseResourceAmount(raw: string | number, resource: "memory" | "
   let amount: bigint;
   try {
     const quantity = parseQuantity(text);
+    if (resource === "memory") {
+      const unusable = unusableMemory(text, quantity);
+      if (unusable !== undefined) return fail(unusable);
+    }
     amount = resource === "memory" ? quantity.value() : quantity.milliValue();
   } catch (error) {
     const reason = error instanceof QuantityError ? error.reason : error instanceof Error ? error.message : String(error);
@@ -41,6 +45,25 @@ export function parseResourceAmount(raw: string | number, resource: "memory" | "
   }
   return ok(Number(amount));
 }
+
+/**
+ * Memory quantities Kubernetes accepts but rounds into something else: `m` is milli, so `128m`
+ * is 0.128 bytes, which Quantity.value() rounds up to 1 byte (apimachinery
+ * pkg/api/resource/quantity.go) — almost always a slip for `128Mi`. Anything between 0 and 1 byte
+ * is likewise rounded to 1 byte and cannot be what was meant.
+ */
+function unusableMemory(text: string, quantity: Quantity): string | undefined {
+  const milli = /^\s*([+]?(?:\d+(?:\.\d*)?|\.\d+))m\s*$/.exec(text);
+  if (milli && quantity.sign() !== 0) {
+    return `${JSON.stringify(text)} is ${milli[1]} thousandths of a byte (\`m\` means milli, and Kubernetes rounds it up to whole bytes); did you mean ${milli[1]}Mi?`;
+  }
+  if (quantity.sign() > 0 && quantity.cmp(ONE_BYTE) < 0) {
+    return `${JSON.stringify(text)} is less than 1 byte (Kubernetes would round it up to 1 byte); write memory in bytes or with Ki, Mi, Gi`;
+  }
+  return undefined;
+}
+
+const ONE_BYTE = parseQuantity("1");
 
 const PERCENT = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*$/;
 
