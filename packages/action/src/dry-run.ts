@@ -5,7 +5,7 @@
  * file, and files (JSON report, SARIF, full Markdown) whose paths become outputs.
  */
 import * as core from "@actions/core";
-import { context, getOctokit } from "@actions/github";
+import { context } from "@actions/github";
 import { isAbsolute, relative } from "node:path";
 import { findingsToJson, findingsToSarif, readPlanDocument, PlanLoadError, type PlanDocument } from "@openpolicy/core";
 import { renderPullRequestReport, type PullRequestReportInput } from "@openpolicy/simulator";
@@ -16,8 +16,10 @@ import { failureReason } from "./fail-policy.js";
 import { COMMENT_LIMIT_CHARS, renderWithinBytes, SUMMARY_LIMIT_BYTES } from "./fit-report.js";
 import type { ActionInputs } from "./inputs.js";
 import { outputDirectory, writeOutputFiles } from "./output-files.js";
-import { describeCommentFailure, hiddenMarker, reportMarker, upsertComment } from "./pr-comment.js";
+import { crashMarkdown, unreadablePlanMarkdown } from "./failure-report.js";
+import { hiddenMarker, reportMarker } from "./pr-comment.js";
 import { pullRequestFromEvent, type PullRequestEvent } from "./pull-request.js";
+import { displayable, fitDisplayable, postComment, publishFailure, writeJobSummary, type Publication } from "./publish-report.js";
 import { VERSION } from "./version.js";
 
 /** How the plan is named in findings, annotations and SARIF: relative to the repository root. */
@@ -37,29 +39,53 @@ function verdictOf(head: PlanAnalysis): string {
   return countFindings(head.findings).errors > 0 ? "failed" : "passed";
 }
 
+/**
+ * Reads, analyses and publishes. Whatever stops it — a plan that cannot be read, or a failure of
+ * the action itself — is published too, to the comment and the summary, so the PR never keeps
+ * an earlier push's verdict for a revision that was not checked.
+ */
 export async function runDryRun(inputs: ActionInputs): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const displayName = planDisplayName(inputs.plan, workspace);
-  const planPath = isAbsolute(inputs.plan) ? inputs.plan : `${workspace}/${inputs.plan}`;
-  const options = { simulate: inputs.mode === "simulate", runs: inputs.runs };
-
-  let headDocument: PlanDocument;
+  const pullRequest = pullRequestFromEvent(context.eventName, context.payload as Record<string, unknown>);
+  const marker = reportMarker(displayName);
+  const publication: Publication = { githubToken: inputs.githubToken, comment: inputs.comment, pullRequest, marker: hiddenMarker(marker) };
   try {
-    headDocument = await readPlanDocument(planPath, displayName);
+    await dryRun(inputs, { workspace, displayName, pullRequest, marker, publication });
   } catch (error) {
     if (error instanceof PlanLoadError) {
-      annotateProblems(error.problems);
-      core.setOutput("verdict", "invalid");
-      core.setOutput("errors", String(error.problems.length));
-      core.setOutput("warnings", "0");
-      core.setFailed(`opdeploy: the plan ${displayName} cannot be read (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):\n${error.message}`);
+      await reportUnreadablePlan(publication, displayName, error);
       return;
     }
+    await publishFailure(publication, crashMarkdown(publication.marker, displayName, error));
     throw error;
   }
+}
+
+interface DryRunContext {
+  workspace: string;
+  displayName: string;
+  pullRequest: PullRequestEvent | undefined;
+  marker: string;
+  publication: Publication;
+}
+
+async function reportUnreadablePlan(publication: Publication, displayName: string, error: PlanLoadError): Promise<void> {
+  annotateProblems(error.problems);
+  core.setOutput("verdict", "invalid");
+  core.setOutput("errors", String(error.problems.length));
+  core.setOutput("warnings", "0");
+  await publishFailure(publication, unreadablePlanMarkdown(publication.marker, displayName, error.problems));
+  core.setFailed(`opdeploy: the plan ${displayName} cannot be read (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):\n${error.message}`);
+}
+
+async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
+  const { workspace, displayName, pullRequest, marker, publication } = run;
+  const planPath = isAbsolute(inputs.plan) ? inputs.plan : `${workspace}/${inputs.plan}`;
+  const options = { simulate: inputs.mode === "simulate", runs: inputs.runs };
+  const headDocument: PlanDocument = await readPlanDocument(planPath, displayName);
   const head = await analyzePlan(headDocument, options);
 
-  const pullRequest = pullRequestFromEvent(context.eventName, context.payload as Record<string, unknown>);
   let base: BasePlan | undefined;
   let baseAnalysis: PlanAnalysis | undefined;
   if (pullRequest?.baseSha) {
@@ -72,9 +98,6 @@ export async function runDryRun(inputs: ActionInputs): Promise<void> {
   const verdict = verdictOf(head);
   const directory = outputDirectory(displayName);
   const baseNote = base && "unreadable" in base ? `> [!NOTE]\n> Not compared with the base branch: ${base.unreadable}.\n` : "";
-  const url = runUrl();
-  const footer = `<sub>opdeploy ${VERSION} · mode ${inputs.mode}${url ? ` · [run and full report](${url})` : ""}</sub>\n`;
-  const marker = reportMarker(displayName);
   const reportInput = (maxLength: number, fullReportPath?: string): PullRequestReportInput => ({
     planFile: displayName,
     head,
@@ -83,10 +106,8 @@ export async function runDryRun(inputs: ActionInputs): Promise<void> {
     maxLength,
     marker,
   });
-  const compose = (body: string) => `${body}${baseNote ? `\n${baseNote}` : ""}\n${footer}`;
-  const extra = compose("").length;
 
-  const fullMarkdown = compose(renderPullRequestReport(reportInput(Number.MAX_SAFE_INTEGER)));
+  const fullMarkdown = renderPullRequestReport(reportInput(Number.MAX_SAFE_INTEGER));
   const files = await writeOutputFiles(directory, {
     report: {
       tool: { name: "opdeploy", version: VERSION },
@@ -102,23 +123,28 @@ export async function runDryRun(inputs: ActionInputs): Promise<void> {
         : { sha: pullRequest?.baseSha ?? null, unreadable: base && "unreadable" in base ? base.unreadable : "no base revision (not a pull request event)" },
     },
     sarif: findingsToSarif(head.findings, { toolVersion: VERSION, baseDirectory: workspace }),
-    markdown: fullMarkdown,
+    markdown: composeReport(fullMarkdown, baseNote, footer(inputs, true)),
   });
 
   annotateFindings(head.findings);
 
+  // The one full report is the job summary: it holds 1 MiB, 16 times a comment. Only a report
+  // larger than that is shortened there too, and both then name the `markdown` output instead.
+  const token = inputs.githubToken;
+  const summaryWhole = Buffer.byteLength(displayable(composeReport(fullMarkdown, baseNote, footer(inputs, true)), token)) <= SUMMARY_LIMIT_BYTES;
+  const elsewhere = summaryWhole ? undefined : FULL_REPORT_OUTPUT;
+  const compose = (body: string) => composeReport(body, baseNote, footer(inputs, summaryWhole));
+  const extra = compose("").length;
   const summary = renderWithinBytes(
-    (maxLength) => compose(renderPullRequestReport(reportInput(Math.max(0, maxLength - extra), files.markdown))),
+    (maxLength) => displayable(compose(renderPullRequestReport(reportInput(Math.max(0, maxLength - extra), elsewhere))), token),
     SUMMARY_LIMIT_BYTES,
   );
-  await writeJobSummary(summary);
+  await writeJobSummary(summary, token);
 
-  if (pullRequest && inputs.comment) {
-    const body = compose(renderPullRequestReport(reportInput(COMMENT_LIMIT_CHARS - extra, "report.md (the job summary of this run)")));
-    await postComment(inputs, pullRequest, hiddenMarker(marker), body);
-  } else if (inputs.comment && !pullRequest) {
-    core.info(`opdeploy: no pull request in event ${context.eventName || "(none)"}: report in the job summary only`);
-  }
+  if (pullRequest) {
+    const body = fitDisplayable((maxLength) => compose(renderPullRequestReport(reportInput(maxLength - extra, elsewhere ?? FULL_REPORT_SUMMARY))), COMMENT_LIMIT_CHARS, token);
+    await postComment(publication, body);
+  } else await postComment(publication, "");
 
   core.setOutput("verdict", verdict);
   core.setOutput("errors", String(counts.errors));
@@ -136,31 +162,17 @@ export async function runDryRun(inputs: ActionInputs): Promise<void> {
   if (reason) core.setFailed(`opdeploy: ${displayName}: ${reason}`);
 }
 
-async function writeJobSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.info("opdeploy: GITHUB_STEP_SUMMARY is not set (not on a runner): no job summary written");
-    return;
-  }
-  try {
-    await core.summary.addRaw(markdown).write();
-  } catch (error) {
-    // Like the comment, the summary is a view of the result, not the result.
-    core.warning(`could not write the job summary: ${(error as Error).message}`);
-  }
+/** Where a shortened comment sends the reader (the footer links the run, whose page shows it). */
+const FULL_REPORT_SUMMARY = "job summary of this run (linked below)";
+/** ...and where both send the reader when even the summary had to be shortened. */
+const FULL_REPORT_OUTPUT = "markdown output of this step (report.md); upload it with actions/upload-artifact";
+
+function composeReport(body: string, baseNote: string, footerLine: string): string {
+  return `${body}${baseNote ? `\n${baseNote}` : ""}\n${footerLine}`;
 }
 
-/** The comment is a courtesy: failing to post it warns, and the step's result stands on the check. */
-async function postComment(inputs: ActionInputs, pullRequest: PullRequestEvent, marker: string, body: string): Promise<void> {
-  if (inputs.githubToken === "") {
-    core.warning("could not post the PR comment: no github-token (the default is ${{ github.token }})");
-    return;
-  }
-  const { owner, repo } = context.repo;
-  try {
-    const octokit = getOctokit(inputs.githubToken);
-    const result = await upsertComment(octokit, { owner, repo, issueNumber: pullRequest.number }, marker, body);
-    core.info(`opdeploy: ${result.action} the report comment on #${pullRequest.number}${result.url ? ` (${result.url})` : ""}`);
-  } catch (error) {
-    core.warning(describeCommentFailure(error));
-  }
+function footer(inputs: ActionInputs, summaryWhole: boolean): string {
+  const url = runUrl();
+  const link = url ? ` · [${summaryWhole ? "run and full report" : "run"}](${url})` : "";
+  return `<sub>opdeploy ${VERSION} · mode ${inputs.mode}${link}</sub>\n`;
 }

@@ -1,49 +1,25 @@
 /**
- * End-to-end tests of the bundled action: dist/index.js runs as a child process with a
+ * End-to-end tests of the bundled action: a fresh build of the bundle (in a temporary folder;
+ * dist/index.js as committed with OPDEPLOY_ACTION_USE_DIST=1) runs as a child process with a
  * runner-like environment, against a temporary git repository (base commit + changed plan)
- * and a local fake of the GitHub issue-comment API.
+ * and a local fake of the GitHub REST API (helpers/fake-github.ts).
  */
-import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildTestBundle } from "./helpers/deploy-fixtures.js";
 import { startFakeGitHub, type FakeGitHub } from "./helpers/fake-github.js";
 import { createPlanRepository, type PlanRepository } from "./helpers/git-repo.js";
-import { ACTION_ROOT, runAction, type ActionRun } from "./helpers/run-action.js";
-
-const execFileAsync = promisify(execFile);
-const EXAMPLES = join(ACTION_ROOT, "..", "..", "examples", "openpolicy");
-const TOKEN = "ghs_TESTTOKEN1234567890abcdefSECRET";
-const REPOSITORY = "acme/platform";
-const PR_NUMBER = 7;
-const PLAN_PATH = "deploy/plan.yaml";
+import { examplePlans, PLAN_PATH, PR_NUMBER, pullRequestEvent, REPOSITORY, runOnPullRequest as runPullRequest, TOKEN } from "./helpers/pull-request-run.js";
+import { runAction, type ActionRun } from "./helpers/run-action.js";
 
 let brokenPlan: string;
 let fixedPlan: string;
 let github: FakeGitHub;
+let bundle: string;
 
-function pullRequestEvent(baseSha: string, headRepository = REPOSITORY) {
-  return {
-    action: "synchronize",
-    number: PR_NUMBER,
-    pull_request: {
-      number: PR_NUMBER,
-      base: { sha: baseSha, ref: "main", repo: { full_name: REPOSITORY } },
-      head: { sha: "f".repeat(40), ref: "change-plan", repo: { full_name: headRepository } },
-    },
-    repository: { full_name: REPOSITORY, name: "platform", owner: { login: "acme" } },
-  };
-}
-
-async function runOnPullRequest(repo: PlanRepository, inputs: Record<string, string>, event = pullRequestEvent(repo.baseSha)): Promise<ActionRun> {
-  return runAction({
-    inputs: { plan: PLAN_PATH, "github-token": TOKEN, ...inputs },
-    workspace: repo.workspace,
-    event,
-    repository: REPOSITORY,
-    apiUrl: github.url,
-  });
+function runOnPullRequest(repo: PlanRepository, inputs: Record<string, string>, event = pullRequestEvent(repo.baseSha)): Promise<ActionRun> {
+  return runPullRequest({ github, bundle, repo, inputs, event });
 }
 
 /** Every file the action wrote (reports, SARIF, Markdown) plus everything it printed or set. */
@@ -60,30 +36,21 @@ async function everythingWritten(run: ActionRun): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (process.env.OPDEPLOY_ACTION_USE_DIST === "1") console.warn("action tests: OPDEPLOY_ACTION_USE_DIST=1, testing dist/index.js as it is (no rebuild)");
-  else await execFileAsync(process.execPath, [join(ACTION_ROOT, "scripts", "bundle.mjs")], { cwd: ACTION_ROOT });
-  brokenPlan = await readFile(join(EXAMPLES, "plan.yaml"), "utf8");
-  fixedPlan = await readFile(join(EXAMPLES, "plan.fixed.yaml"), "utf8");
+  bundle = await buildTestBundle();
+  ({ brokenPlan, fixedPlan } = await examplePlans());
   github = await startFakeGitHub(REPOSITORY, PR_NUMBER);
 });
 
-afterAll(async () => {
-  await github?.close();
-});
-
-afterEach(() => {
-  github.requests.length = 0;
-  github.comments.length = 0;
-  github.failWith = undefined;
-});
+afterAll(() => github?.close());
+afterEach(() => github.reset());
 
 describe("pull-request dry run", () => {
   it("creates one comment, then updates it on the next run; summary, outputs, files agree", async () => {
-    // Other people's comments first, so the marker must be found across pages.
+    // Other people's comments, and the action's own report on another plan (left as it is).
     github.comments.push(
-      { id: 1, body: "LGTM", user: { login: "alice" } },
-      { id: 2, body: "<!-- opdeploy:report other/plan.yaml -->\nanother plan's report", user: { login: "github-actions[bot]" } },
-      { id: 3, body: "nit: typo", user: { login: "bob" } },
+      { id: 1, body: "LGTM", user: { login: "alice", type: "User" } },
+      { id: 2, body: "<!-- opdeploy:report other/plan.yaml -->\nanother plan's report", user: { login: "github-actions[bot]", type: "Bot" } },
+      { id: 3, body: "nit: typo", user: { login: "bob", type: "User" } },
     );
     const repo = await createPlanRepository(PLAN_PATH, fixedPlan, brokenPlan);
     const first = await runOnPullRequest(repo, { mode: "simulate", "fail-on": "never" });
@@ -93,7 +60,7 @@ describe("pull-request dry run", () => {
     expect(created.body).toContain(`<!-- opdeploy:report ${PLAN_PATH} -->`);
     expect(created.body).toContain("compared with the base branch");
     expect(created.body.length).toBeLessThanOrEqual(65_536);
-    expect(github.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(github.requests.filter((r) => r.method === "POST" && r.url.endsWith("/comments"))).toHaveLength(1);
 
     // The comment lists the findings the change introduced, against the base (plan.fixed.yaml).
     expect(created.body).toMatch(/### Findings: \d+ new, 0 fixed/);
@@ -124,11 +91,14 @@ describe("pull-request dry run", () => {
     // Every API call carried the token, in the header GitHub expects.
     expect(github.requests.length).toBeGreaterThan(0);
     for (const request of github.requests) expect(request.authorization).toBe(`token ${TOKEN}`);
-    // The list was read page by page (3 + 0 comments, 2 per page).
-    expect(github.requests.filter((r) => r.method === "GET").map((r) => r.url)).toEqual([
-      `/repos/${REPOSITORY}/issues/${PR_NUMBER}/comments?per_page=100`,
-      `/repos/${REPOSITORY}/issues/${PR_NUMBER}/comments?per_page=100&page=2`,
+    // Who the token is (the GITHUB_TOKEN: GET /user refused, GraphQL's viewer asked), then the list.
+    expect(github.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /user",
+      "POST /graphql",
+      `GET /repos/${REPOSITORY}/issues/${PR_NUMBER}/comments?per_page=100`,
+      `POST /repos/${REPOSITORY}/issues/${PR_NUMBER}/comments`,
     ]);
+    expect(created.user.login).toBe("github-actions[bot]");
 
     const second = await runOnPullRequest(repo, { mode: "simulate", "fail-on": "never" });
     expect(second.code, second.stdout + second.stderr).toBe(0);
@@ -231,10 +201,12 @@ describe("pull-request dry run", () => {
     expect(run.outputs.warnings).toBe("600");
     const body = github.comments[0]!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(body).toContain("Report shortened to fit GitHub's limit");
-    expect(body).toContain(`<!-- opdeploy:report ${PLAN_PATH} -->`);
+    // The one full report is the job summary, on the run's page the footer links.
+    expect(body).toContain("Report shortened to fit GitHub's limit; the full report is in `job summary of this run (linked below)`");
+    expect(body.startsWith(`<!-- opdeploy:report ${PLAN_PATH} -->`)).toBe(true);
     expect(body).toContain("[run and full report](https://github.example/acme/platform/actions/runs/4242)");
     expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(1024 * 1024);
+    expect(run.summary).not.toContain("Report shortened");
     expect(run.summary.match(/`missing-validation`/g)?.length).toBeGreaterThanOrEqual(600);
     const full = await readFile(run.outputs.markdown!, "utf8");
     expect(full.match(/`missing-validation`/g)?.length).toBeGreaterThanOrEqual(600);
@@ -257,6 +229,7 @@ describe("inputs", () => {
       inputs: { mode: "apply", "fail-on": "sometimes", runs: "0", comment: "yes", "github-token": TOKEN },
       workspace: repo.workspace,
       apiUrl: github.url,
+      bundle,
     });
     expect(run.code).toBe(1);
     const failure = run.stdout.split("\n").find((line) => line.startsWith("::error::"))!;
@@ -292,7 +265,7 @@ describe("deploy and rollback", () => {
     const repo = await createPlanRepository(PLAN_PATH, fixedPlan, fixedPlan);
     const event = pullRequestEvent(repo.baseSha);
     (event.pull_request.head as { repo: unknown }).repo = null;
-    const run = await runAction({ inputs: { plan: PLAN_PATH, mode: "rollback" }, workspace: repo.workspace, eventName: "pull_request_target", event, apiUrl: github.url });
+    const run = await runAction({ inputs: { plan: PLAN_PATH, mode: "rollback" }, workspace: repo.workspace, eventName: "pull_request_target", event, apiUrl: github.url, bundle });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/refusing mode rollback on pull_request_target #7: its head \(a deleted repository\)/);
   });
@@ -300,7 +273,7 @@ describe("deploy and rollback", () => {
   // The deploy itself, against a fake Kubernetes API server, is in deploy.test.ts.
   it("on push, fails clearly when the kubeconfig names no cluster, instead of pretending to deploy", async () => {
     const repo = await createPlanRepository(PLAN_PATH, fixedPlan, fixedPlan);
-    const run = await runAction({ inputs: { plan: PLAN_PATH, mode: "deploy", kubeconfig, namespace: "prod" }, workspace: repo.workspace, eventName: "push", event: { ref: "refs/heads/main" }, apiUrl: github.url });
+    const run = await runAction({ inputs: { plan: PLAN_PATH, mode: "deploy", kubeconfig, namespace: "prod" }, workspace: repo.workspace, eventName: "push", event: { ref: "refs/heads/main" }, apiUrl: github.url, bundle });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::opdeploy: cannot connect to the cluster \(kubeconfig from the kubeconfig input\): .*no current cluster/m);
     expect(run.outputs.verdict).toBe("not-run");

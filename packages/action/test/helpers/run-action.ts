@@ -50,6 +50,8 @@ export interface RunOptions {
   apiUrl?: string;
   /** The bundle to run (default dist/index.js). */
   bundle?: string;
+  /** Runner variables to set or override (e.g. a RUNNER_TEMP the action cannot write to). */
+  env?: Record<string, string>;
   /** Called with all stdout so far after each chunk (e.g. to signal the process mid-run). */
   onStdout?: (stdout: string, child: ChildProcess) => void;
 }
@@ -75,6 +77,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_RUN_ID: "4242",
     GITHUB_API_URL: options.apiUrl ?? "http://127.0.0.1:9",
     RUNNER_TEMP: runnerTemp,
+    ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   const child = spawn(process.execPath, [options.bundle ?? BUNDLE], { cwd: options.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
