@@ -50,5 +50,7 @@ export function normalizeKey(text: string): string {
 
 /** Splits on LF, CRLF or CR so line numbers match what editors show. */
 export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  // A byte order mark (editors on Windows write one) is not part of the first line: left in,
+  // it hides the title heading and the plan's name changes.
+  return text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
 }

@@ -3,9 +3,9 @@
  * PlanLoadError listing every problem at once with its file:line:column and field path.
  */
 import type { z } from "zod";
-import { PlanLoadError, type PlanProblem } from "./errors.js";
+import { MAX_NESTING, PlanLoadError, tooDeep, type PlanProblem } from "./errors.js";
 import { issuesToPlanProblems, sortProblems, describeValue } from "./issues.js";
-import type { PathSegment } from "./locate.js";
+import { formatPath, type PathSegment } from "./locate.js";
 import type { Plan } from "./model.js";
 import { normalizePlan, type PlanSource } from "./normalize.js";
 import { PlanSchema, type ServiceParsed } from "./schema.js";
@@ -35,6 +35,31 @@ function originalPath(path: readonly PropertyKey[], names: readonly string[]): P
 }
 
 /**
+ * The path to a value nested more than `limit` levels deep, if any, found without recursion: zod
+ * and the problem formatting recurse, and 10,000 nested lists would overflow the stack there.
+ */
+function pathDeeperThan(raw: unknown, limit: number): PathSegment[] | undefined {
+  // Depths first (cheap on a 100,000-service plan); the path only once something is too deep.
+  const stack: [unknown, number][] = [[raw, 0]];
+  let tooDeepFound = false;
+  while (stack.length > 0 && !tooDeepFound) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= limit) tooDeepFound = true;
+    else for (const inner of Object.values(value)) stack.push([inner, depth + 1]);
+  }
+  if (!tooDeepFound) return undefined;
+  const paths: { value: unknown; path: PathSegment[] }[] = [{ value: raw, path: [] }];
+  while (paths.length > 0) {
+    const { value, path } = paths.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (path.length >= limit) return path;
+    for (const [key, inner] of Object.entries(value)) paths.push({ value: inner, path: [...path, Array.isArray(value) ? Number(key) : key] });
+  }
+  return undefined;
+}
+
+/**
  * Validates `raw` against the plan format and normalizes it. `source.locate` maps a field path to
  * where it was written; `extraProblems` (e.g. duplicate keys the parser already found) are
  * reported together with the schema's.
@@ -46,6 +71,11 @@ export function decodePlan(raw: unknown, source: PlanSource, extraProblems: read
     throw new PlanLoadError(
       sortProblems([...extraProblems, problemAt(`a plan is a mapping of fields (name, cluster, phases, services), got ${describeValue(raw)}`)]),
     );
+  }
+  const deepest = pathDeeperThan(raw, MAX_NESTING);
+  if (deepest !== undefined) {
+    const { line, column } = source.locate(deepest);
+    throw new PlanLoadError(sortProblems([...extraProblems, tooDeep(source.file, line, column, formatPath(deepest)).problems[0]!]));
   }
   const { input, names } = withSafeServiceKeys(raw);
   const result = PlanSchema.safeParse(input, { reportInput: true });

@@ -25,3 +25,12 @@ export function formatProblem(p: PlanProblem): string {
   const where = `${p.file}:${p.line}:${p.column}`;
   return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
 }
+
+/** Deeper than any plan goes; past it the parsers' recursion, not the plan, would decide what happens. */
+export const MAX_NESTING = 64;
+
+export function tooDeep(file: string, line = 1, column = 1, path = ""): PlanLoadError {
+  return new PlanLoadError([
+    { file, line, column, path, message: `the plan is nested more than ${MAX_NESTING} levels deep; a plan needs far fewer (is a bracket left open?)` },
+  ]);
+}

@@ -8,7 +8,7 @@
 import { LineCounter, parseAllDocuments, type YAMLError } from "yaml";
 import { decodePlan } from "./decode.js";
 import { fastParsePlanText } from "./fast-parse.js";
-import { PlanLoadError, type PlanProblem } from "./errors.js";
+import { PlanLoadError, tooDeep, type PlanProblem } from "./errors.js";
 import { sortProblems } from "./issues.js";
 import { duplicateKeys, formatPath, pathAtOffset, yamlLocator } from "./locate.js";
 import type { Plan } from "./model.js";
@@ -24,14 +24,27 @@ function errorMessage(error: YAMLError): string {
   return first.replace(/\s+at line \d+, column \d+:?\s*$/, "");
 }
 
+/** A byte order mark is not content: columns on line 1 count from the first visible character. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export function parsePlanText(text: string, file: string): Plan {
-  const fast = fastParsePlanText(text);
-  if (fast !== undefined) return decodePlan(fast.value, { file, format: detectPlanFormat(text), locate: fast.locate });
-  return parsePlanTextReference(text, file);
+  const content = withoutBom(text);
+  try {
+    const fast = fastParsePlanText(content);
+    if (fast !== undefined) return decodePlan(fast.value, { file, format: detectPlanFormat(content), locate: fast.locate });
+    return parsePlanTextReference(content, file);
+  } catch (error) {
+    // Tens of thousands of nested `[` exhaust the stack inside the YAML parser itself.
+    if (error instanceof RangeError) throw tooDeep(file);
+    throw error;
+  }
 }
 
 /** parsePlanText through the `yaml` package's AST only: the behaviour the fast road must match. */
-export function parsePlanTextReference(text: string, file: string): Plan {
+export function parsePlanTextReference(withBom: string, file: string): Plan {
+  const text = withoutBom(withBom);
   const format = detectPlanFormat(text);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
@@ -45,6 +58,9 @@ export function parsePlanTextReference(text: string, file: string): Plan {
 
   for (const error of [...document.errors, ...others.flatMap((d) => d.errors)]) {
     const { line, col } = error.linePos?.[0] ?? { line: 1, col: 1 };
+    // The yaml package catches its own stack overflow on absurd nesting and reports it as an
+    // error there; its field path would be thousands of `[0]`.
+    if (/call stack/i.test(error.message)) throw tooDeep(file, line, col);
     const path = pathAtOffset(document, error.pos[0]);
     problems.push({ file, line, column: col, path: path ? formatPath(path) : "", message: errorMessage(error) });
   }
