@@ -3,10 +3,12 @@
  * keeps objects exactly as the server sent them, and error messages that never carry
  * credentials.
  *
- * Every request has a deadline (`timeoutMs`, default 30 s, or OPDEPLOY_API_TIMEOUT seconds) from
- * sending to the last byte of the answer, so a hung API server fails the call instead of
- * stalling the deploy. 429, 5xx and dropped connections are retried with back-off as
- * request-retry.ts describes. Server-side apply goes through the same path (it used to go
+ * Every call has a deadline (`timeoutMs`, default 30 s, or OPDEPLOY_API_TIMEOUT seconds) that
+ * covers all its attempts and the waits between them, so a hung API server fails the call
+ * within the deadline instead of stalling the deploy (five attempts of 30 s each would be the
+ * 150 s the deadline exists to prevent). Within it, 429, 5xx and dropped connections are
+ * retried with back-off as request-retry.ts describes; a wait that would pass the deadline is
+ * not started. Server-side apply goes through the same path (it used to go
  * through client-node's KubernetesObjectApi, which has neither deadline nor retry).
  */
 import * as http from "node:http";
@@ -27,7 +29,7 @@ export type Json = Record<string, unknown>;
 export const API_TIMEOUT_MS = 30_000;
 
 export interface KubeApiOptions {
-  /** Deadline of one attempt, from sending to the end of the answer (ms). */
+  /** Deadline of one call, all attempts and back-off included (ms). */
   timeoutMs?: number;
   /** Retry policy; merged over DEFAULT_RETRY. */
   retry?: Partial<RetryPolicy>;
@@ -44,6 +46,7 @@ export function defaultApiTimeoutMs(env: NodeJS.ProcessEnv = process.env): numbe
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const APPLY_PATCH = "application/apply-patch+yaml";
 
 export class KubeApiError extends ClusterError {
   constructor(
@@ -60,7 +63,10 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
-  /** Whether sending it twice does no harm (default: by method — GET, PUT, DELETE yes, POST and PATCH no). */
+  /**
+   * Whether sending it twice does no harm. Default: by method — GET, PUT, DELETE yes, POST no;
+   * PATCH only as server-side apply (content type application/apply-patch+yaml).
+   */
   idempotent?: boolean;
 }
 
@@ -121,33 +127,33 @@ export class KubeApi {
    * retries are spent. Rejects with a ClusterError when no answer came (refused, reset, deadline).
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; body: Json | undefined }> {
-    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    const idempotent = options.idempotent ?? (IDEMPOTENT_METHODS.has(method) || (method === "PATCH" && options.contentType === APPLY_PATCH));
+    const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 1; ; attempt++) {
-      let outcome: AttemptOutcome;
-      let failure: unknown;
       this.stats.requests++;
+      let answer: Answer | undefined;
+      let failure: unknown;
       try {
-        const answer = await this.attempt(method, path, options);
-        outcome = { status: answer.status, retryAfter: answer.retryAfter };
-        if (attempt >= this.retry.attempts || !retryable(outcome, idempotent)) return { status: answer.status, body: answer.body };
+        answer = await this.attempt(method, path, options, deadline - Date.now());
       } catch (error) {
         failure = error;
-        outcome = { networkCode: String((error as { code?: unknown }).code ?? "") };
-        if (attempt >= this.retry.attempts || !retryable(outcome, idempotent)) {
-          const tries = attempt > 1 ? ` (${attempt} attempts)` : "";
-          throw this.wrap(error, `${method} ${path}${tries}`);
-        }
       }
+      const outcome: AttemptOutcome = answer ? { status: answer.status, retryAfter: answer.retryAfter } : { networkCode: String((failure as { code?: unknown }).code ?? "") };
       const wait = retryDelayMs(this.retry, attempt, outcome, this.options.random);
+      const again = retryable(outcome, idempotent) && attempt < this.retry.attempts && Date.now() + wait < deadline;
+      if (!again) {
+        if (answer) return { status: answer.status, body: answer.body };
+        throw this.wrap(failure, `${method} ${path}${attempt > 1 ? ` (${attempt} attempts)` : ""}`);
+      }
       this.stats.retries++;
-      const why = "status" in outcome ? `HTTP ${outcome.status}` : String((failure as Error).message ?? outcome.networkCode);
+      const why = answer ? `HTTP ${answer.status}` : String((failure as Error).message ?? outcome);
       this.options.onRetry?.(this.redact(`${method} ${path}: ${why}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.attempts})`));
       await sleep(wait);
     }
   }
 
-  /** One HTTP exchange under the deadline. */
-  private async attempt(method: string, path: string, options: RequestOptions): Promise<Answer> {
+  /** One HTTP exchange that must be over within `budgetMs`. */
+  private async attempt(method: string, path: string, options: RequestOptions, budgetMs: number): Promise<Answer> {
     const url = new URL(this.server.replace(/\/+$/, "") + path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
@@ -185,7 +191,7 @@ export class KubeApi {
       const deadline = setTimeout(() => {
         this.stats.timeouts++;
         fail(Object.assign(new Error(`no answer from the API server within ${formatSeconds(this.timeoutMs)}`), { code: "ETIMEDOUT" }));
-      }, this.timeoutMs);
+      }, Math.max(1, budgetMs));
       req.on("error", fail);
       if (payload !== undefined) req.write(payload);
       req.end();
@@ -226,7 +232,7 @@ export class KubeApi {
     if (!resource) throw new ClusterError(this.redact(`${doing}: the server does not serve kind ${object.kind} in ${object.apiVersion}`));
     const path = collectionPath(object.apiVersion!, resource.plural, resource.namespaced ? object.metadata?.namespace ?? "default" : undefined, object.metadata?.name ?? "");
     const query = { fieldManager: options.fieldManager, force: options.force, dryRun: options.dryRun ? "All" : undefined };
-    const { status, body } = await this.request("PATCH", path, { query, body: object, contentType: "application/apply-patch+yaml", idempotent: true }).catch((error: unknown) => {
+    const { status, body } = await this.request("PATCH", path, { query, body: object, contentType: APPLY_PATCH }).catch((error: unknown) => {
       throw this.wrap(error, doing);
     });
     if (status < 200 || status >= 300) {
