@@ -56,7 +56,8 @@ export async function setUpE2eCluster(source: Source, log: (line: string) => voi
   if (source.kind === "kubeconfig") {
     adminKubeconfig = readFileSync(source.path, "utf8");
   } else {
-    const kind = await createKindCluster({ name: "opdeploy-e2e", via: source.via, log });
+    // A name of its own: never the developer's `opdeploy-e2e` from the docs' kind CLI recipe.
+    const kind = await createKindCluster({ name: `opdeploy-e2e-${Date.now().toString(36)}`, via: source.via, log });
     adminKubeconfig = kind.kubeconfig;
     stop = () => kind.stop();
   }

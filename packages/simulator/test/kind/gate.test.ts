@@ -5,8 +5,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { kindCliVersion, kindCreateArgs, kindDeleteArgs, kindExportLogsArgs } from "../../src/cluster/kubernetes/kind/kind-cli.js";
+import { writeFileSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createKindClusterWithCli, kindCliVersion, kindCreateArgs, kindDeleteArgs, kindExportLogsArgs } from "../../src/cluster/kubernetes/kind/kind-cli.js";
 import type { CommandRunner } from "../../src/cluster/kubernetes/kind/kind-cli.js";
 import { KIND_NODE_IMAGE } from "../../src/cluster/kubernetes/kind/node.js";
 import { KindSetupError, SetupLog, setupLogDir } from "../../src/cluster/kubernetes/kind/setup-log.js";
@@ -81,6 +82,63 @@ describe("the kind CLI path", () => {
       throw Object.assign(new Error("spawn kind ENOENT"), { code: "ENOENT" });
     };
     expect(await kindCliVersion(missing)).toBeUndefined();
+  });
+});
+
+/**
+ * A stand-in for the kind binary (no Docker here): answers `get clusters`, writes the kubeconfig
+ * `create` was asked to write, fails `create` with kind's stderr when told to, and records calls.
+ */
+function fakeKind(options: { clusters?: string[]; createFails?: string } = {}) {
+  const calls: string[][] = [];
+  const run: CommandRunner = async (file, args) => {
+    expect(file).toBe("kind");
+    calls.push(args);
+    if (args[0] === "get") return { stdout: (options.clusters ?? []).map((c) => `${c}\n`).join(""), stderr: "" };
+    if (args[0] === "create") {
+      if (options.createFails) throw Object.assign(new Error("exit status 1"), { stderr: options.createFails });
+      writeFileSync(args[args.indexOf("--kubeconfig") + 1]!, "apiVersion: v1\nkind: Config\n");
+    }
+    return { stdout: "", stderr: "" };
+  };
+  return { run, calls };
+}
+
+describe("making a cluster with the kind CLI", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("creates it, hands back the kubeconfig kind wrote, and deletes it on stop", async () => {
+    const kind = fakeKind();
+    const cluster = await createKindClusterWithCli({ name: "opdeploy-t1" }, kind.run);
+    expect(cluster.kubeconfig).toBe("apiVersion: v1\nkind: Config\n");
+    const kubeconfigPath = kind.calls[1]![kind.calls[1]!.indexOf("--kubeconfig") + 1]!;
+    expect(kind.calls.map((c) => c.slice(0, 2))).toEqual([["get", "clusters"], ["create", "cluster"]]);
+    await cluster.stop();
+    expect(kind.calls.at(-1)).toEqual(kindDeleteArgs("opdeploy-t1", kubeconfigPath));
+    expect(existsSync(kubeconfigPath)).toBe(false);
+  });
+
+  it("refuses a name that already exists and deletes nothing", async () => {
+    const kind = fakeKind({ clusters: ["kind", "opdeploy-t2"] });
+    await expect(createKindClusterWithCli({ name: "opdeploy-t2" }, kind.run)).rejects.toThrow("a kind cluster named opdeploy-t2 already exists");
+    expect(kind.calls).toEqual([["get", "clusters"]]);
+  });
+
+  it("on a failed create: exports kind's logs, deletes the retained node, and says where the logs are", async () => {
+    const logs = mkdtempSync(join(tmpdir(), "opdeploy-kind-logs-"));
+    vi.stubEnv("OPDEPLOY_KIND_LOGS", logs);
+    try {
+      const kind = fakeKind({ createFails: "Creating cluster ...\nERROR: failed to create cluster: could not find a log line that matches \"Reached target .*Multi-User System.*\"\n" });
+      await expect(createKindClusterWithCli({ name: "opdeploy-t3" }, kind.run)).rejects.toThrow(
+        `kind: kind create cluster failed: Creating cluster ...\nERROR: failed to create cluster: could not find a log line that matches "Reached target .*Multi-User System.*"; setup logs kept in ${logs}`,
+      );
+      expect(kind.calls.map((c) => c[0])).toEqual(["get", "create", "export", "delete"]);
+      expect(kind.calls[2]).toEqual(kindExportLogsArgs("opdeploy-t3", logs));
+    } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
   });
 });
 

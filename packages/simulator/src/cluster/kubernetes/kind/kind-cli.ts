@@ -36,6 +36,12 @@ export async function kindCliVersion(run: CommandRunner = runCommand): Promise<s
   }
 }
 
+/** Whether `kind get clusters` lists `name` (one name per line). */
+export async function kindClusterExists(name: string, run: CommandRunner = runCommand): Promise<boolean> {
+  const { stdout } = await run("kind", ["get", "clusters"], 30_000);
+  return stdout.split("\n").some((line) => line.trim() === name);
+}
+
 export function kindCreateArgs(name: string, image: string, kubeconfigPath: string, waitSeconds = KIND_CLI_WAIT_SECONDS): string[] {
   return ["create", "cluster", "--name", name, "--image", image, `--wait=${waitSeconds}s`, "--kubeconfig", kubeconfigPath, "--retain"];
 }
@@ -58,6 +64,11 @@ export async function createKindClusterWithCli(options: KindClusterOptions = {},
     await run("kind", kindDeleteArgs(name, kubeconfigPath), 120_000).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
+  // Never touch a cluster we did not make: a failed create below deletes by name.
+  if (await kindClusterExists(name, run)) {
+    await rm(dir, { recursive: true, force: true });
+    throw new KindSetupError("kind create cluster", `a kind cluster named ${name} already exists; delete it (kind delete cluster --name ${name}) or choose another name`, undefined);
+  }
   log(`kind: kind create cluster --name ${name} --image ${image}`);
   try {
     await run("kind", kindCreateArgs(name, image, kubeconfigPath), (KIND_CLI_WAIT_SECONDS + 300) * 1000);
