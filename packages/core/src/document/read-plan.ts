@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { decodePlan, parsePlanText } from "../plan/index.js";
 import { importMarkdown, isMarkdownPlan } from "../markdown/index.js";
 import type { Plan } from "../plan/model.js";
 import { PlanLoadError } from "../plan/errors.js";
+import { MAX_MANIFEST_BYTES, MAX_PLAN_BYTES, readBoundedFile } from "../plan/read-bounded.js";
 
 /** Something in a Markdown plan the importer could not interpret, with its line. */
 export interface PlanNote {
@@ -41,15 +41,9 @@ export function parsePlanDocument(text: string, file: string): PlanDocument {
 
 /** Reads and parses a plan file: the only I/O core does. */
 export async function readPlanDocument(path: string, displayName: string = path): Promise<PlanDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
-    throw new PlanLoadError([{ file: displayName, line: 1, column: 1, path: "", message: `cannot read plan: ${why}` }]);
-  }
-  const document = parsePlanDocument(text, displayName);
+  const read = await readBoundedFile(path, MAX_PLAN_BYTES);
+  if (!read.ok) throw new PlanLoadError([{ file: displayName, line: 1, column: 1, path: "", message: `cannot read plan: ${read.reason}` }]);
+  const document = parsePlanDocument(read.text, displayName);
   await readManifests(document, path, displayName);
   return document;
 }
@@ -67,12 +61,10 @@ async function readManifests(document: PlanDocument, planPath: string, displayNa
       if (seen.has(absolute)) continue;
       seen.add(absolute);
       const file = relative(process.cwd(), resolve(dirname(displayName), written)) || written;
-      try {
-        document.manifests.push({ file, text: await readFile(absolute, "utf8") });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        document.unreadableManifests.push({ file, service: service.name, reason: code === "ENOENT" ? "no such file" : (error as Error).message });
-      }
+      // Only regular files of sane size: not /dev/zero, not a named pipe that never ends.
+      const read = await readBoundedFile(absolute, MAX_MANIFEST_BYTES);
+      if (read.ok) document.manifests.push({ file, text: read.text });
+      else document.unreadableManifests.push({ file, service: service.name, reason: read.reason });
     }
   }
 }

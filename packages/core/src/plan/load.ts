@@ -1,6 +1,7 @@
 /** Reading a plan file: the only I/O of the plan module. */
-import { readFile } from "node:fs/promises";
+import { PlanLoadError } from "./errors.js";
 import type { Plan } from "./model.js";
+import { MAX_PLAN_BYTES, readBoundedFile } from "./read-bounded.js";
 import { parsePlanText } from "./parse-text.js";
 
 /**
@@ -8,6 +9,7 @@ import { parsePlanText } from "./parse-text.js";
  * caller that knows about both picks which to use.)
  */
 export async function loadPlanFile(path: string): Promise<Plan> {
-  const text = await readFile(path, "utf8");
-  return parsePlanText(text, path);
+  const read = await readBoundedFile(path, MAX_PLAN_BYTES);
+  if (!read.ok) throw new PlanLoadError([{ file: path, line: 1, column: 1, path: "", message: `cannot read plan: ${read.reason}` }]);
+  return parsePlanText(read.text, path);
 }
