@@ -1,56 +1,13 @@
 /**
  * kindnet's manifest as kind v0.25.0 installs it (pkg/cluster/internal/create/actions/installcni/
  * cni.go) and the kubeconfigs handed to the tests and to `simulate --on kind`.
- *
- * The CNI template below is written here in the shape of the node image's
- * /kind/manifests/default-cni.yaml (kind pkg/build/nodeimage/const_cni.go): the two marker
- * comments, then the RBAC objects and the kindnet DaemonSet whose POD_SUBNET is `{{ .PodSubnet }}`.
  */
 import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
+import { ADMIN_CONF, CNI_TEMPLATE } from "./kind-test-data.js";
 import { renderCniManifest } from "../../src/cluster/kubernetes/kind/cni.js";
 import { kubeconfigForServer, kubeconfigWithToken } from "../../src/cluster/kubernetes/kind/kubeconfig.js";
-
-const CNI_TEMPLATE = `
-# kindnetd networking manifest
-# would you kindly template this file
-# would you kindly patch this file
----
-kind: ClusterRoleBinding
-apiVersion: rbac.authorization.k8s.io/v1
-metadata:
-  name: kindnet
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kindnet }
-subjects:
-- kind: ServiceAccount
-  name: kindnet
-  namespace: kube-system
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: kindnet
-  namespace: kube-system
-spec:
-  selector:
-    matchLabels: { app: kindnet }
-  template:
-    metadata:
-      labels: { app: kindnet }
-    spec:
-      hostNetwork: true
-      containers:
-      - name: kindnet-cni
-        image: docker.io/kindest/kindnetd:example
-        env:
-        - name: HOST_IP
-          valueFrom:
-            fieldRef: { fieldPath: status.hostIP }
-        - name: POD_SUBNET
-          value: {{ .PodSubnet }}
----
-`;
 
 const VALUES = { podSubnet: "10.244.0.0/16", controlPlaneEndpoint: "opdeploy-control-plane:6443" };
 
@@ -95,17 +52,6 @@ describe("the CNI manifest (installcni)", () => {
     const plain = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n";
     expect(renderCniManifest(plain, VALUES)).toBe(plain);
   });
-});
-
-/** The shape kubeadm writes admin.conf in: `users` is the LAST key (the old regex missed it). */
-const ADMIN_CONF = stringify({
-  apiVersion: "v1",
-  clusters: [{ cluster: { "certificate-authority-data": "Q0EtREFUQQ==", server: "https://opdeploy-control-plane:6443" }, name: "opdeploy" }],
-  contexts: [{ context: { cluster: "opdeploy", user: "kubernetes-admin" }, name: "kubernetes-admin@opdeploy" }],
-  "current-context": "kubernetes-admin@opdeploy",
-  kind: "Config",
-  preferences: {},
-  users: [{ name: "kubernetes-admin", user: { "client-certificate-data": "Q0VSVA==", "client-key-data": "S0VZLVNFQ1JFVA==" } }],
 });
 
 describe("kubeconfigs", () => {

@@ -68,6 +68,18 @@ export async function createKindClusterInDocker(options: KindClusterOptions = {}
     log.record("start the node container", { output: message(error) });
     throw new KindSetupError("starting the node container", message(error), await log.keep(setupLogDir()));
   }
+  return setUpNode(container, clusterName, log);
+}
+
+/** The node container calls the setup uses (a StartedTestContainer provides them). */
+export type NodeContainer = Pick<StartedTestContainer, "exec" | "copyContentToContainer" | "getNetworkNames" | "getIpAddress" | "getHost" | "getMappedPort" | "stop">;
+
+/**
+ * Everything after the node container started: kubeadm, CNI, storage, taint, Ready, kubeconfig.
+ * On failure the transcript and the node's diagnostics are kept, the container is removed, and
+ * the error names the step and the log directory.
+ */
+export async function setUpNode(container: NodeContainer, clusterName: string, log: SetupLog): Promise<KindCluster> {
   try {
     const kubeconfig = await bootstrap(container, clusterName, log);
     return { kubeconfig, name: clusterName, stop: async () => void (await container.stop({ timeout: 10_000 })) };
@@ -85,7 +97,7 @@ class StepError extends Error {
   }
 }
 
-async function bootstrap(container: StartedTestContainer, clusterName: string, log: SetupLog): Promise<string> {
+async function bootstrap(container: NodeContainer, clusterName: string, log: SetupLog): Promise<string> {
   const run = async (step: string, command: string[], secret = false): Promise<string> => {
     const result = await container.exec(command);
     log.record(step, { command, exitCode: result.exitCode, output: result.output }, { secret });
@@ -121,7 +133,7 @@ async function bootstrap(container: StartedTestContainer, clusterName: string, l
 }
 
 /** What `kind export logs` would have shown first: the kubelet/containerd journal and the pods. */
-async function diagnostics(container: StartedTestContainer): Promise<Record<string, string>> {
+async function diagnostics(container: NodeContainer): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   const commands: Record<string, string[]> = {
     "journal.log": ["journalctl", "--no-pager", "-n", "3000"],
