@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { checkPlanDocument, type Finding, readPlanDocument } from "@openpolicy/core";
 import {
   assessRisk,
+  faultTargetProblems,
   formatRiskText,
   formatSimulationText,
   parseFault,
@@ -19,7 +20,7 @@ import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 
-async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
+async function readFaults(parsed: ParsedCommand, plan: Plan): Promise<Fault[]> {
   const faults: Fault[] = [];
   const problems: string[] = [];
   for (const spec of (parsed.values.fault as string[] | undefined) ?? []) {
@@ -43,6 +44,8 @@ async function readFaults(parsed: ParsedCommand): Promise<Fault[]> {
       problems.push((error as Error).message);
     }
   }
+  // A typo in a target would otherwise inject nothing and the rehearsal would "succeed".
+  if (problems.length === 0) problems.push(...faultTargetProblems(faults, plan));
   if (problems.length > 0) throw new CliError(`opdeploy simulate: bad faults\n${problems.join("\n")}`);
   return faults;
 }
@@ -101,7 +104,7 @@ export const simulateCommand: Command = {
     }
     const doc = await readPlanDocument(file);
     const from = parsed.values.from ? (await readPlanDocument(parsed.values.from as string)).plan : undefined;
-    const faults = await readFaults(parsed);
+    const faults = await readFaults(parsed, doc.plan);
     const findings: Finding[] = checkPlanDocument(doc);
     const errors = findings.filter((f) => f.severity === "error");
     if (parsed.values.strict && errors.length > 0) {

@@ -3,6 +3,10 @@ import type { Node as YamlNode } from "yaml";
 import type { Fault } from "./fault.js";
 import { FAULT_KINDS } from "./fault.js";
 
+// Checking targets against a plan lives beside parsing; exported from here so the package's
+// index needs no new line.
+export { faultTargetProblems, validateFaultTargets } from "./validate.js";
+
 /** Thrown for an unusable fault; the message starts with `faults: ` and, for files, `file:line:`. */
 export class FaultParseError extends Error {
   constructor(message: string) {
