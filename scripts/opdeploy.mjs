@@ -26,12 +26,21 @@ let built = 0;
 try {
   built = statSync(cli).mtimeMs;
 } catch {}
+let bundled = true;
 if (built < newestSource()) {
   const { bundle } = await import("../packages/cli/scripts/bundle.mjs");
-  await bundle();
+  const esbuild = await import("esbuild");
+  try {
+    await bundle();
+  } catch {
+    // esbuild has already printed the errors with their file and line.
+    console.error("opdeploy: the CLI could not be bundled from the sources (errors above)");
+    process.exitCode = 2;
+    bundled = false;
+  }
   // esbuild's service is a child process: stop it so nothing but the CLI runs from here on.
-  (await import("esbuild")).stop();
+  esbuild.stop();
 }
 // The bundle reads process.argv.slice(2) — the same arguments this script was given — and sets
 // process.exitCode.
-await import(pathToFileURL(cli).href);
+if (bundled) await import(pathToFileURL(cli).href);
