@@ -66,112 +66,134 @@ async function image(cluster: KubernetesCluster, namespace: string, service: str
   return containers?.[0]?.image;
 }
 
+const options = (cluster: KubernetesCluster, extra: DeployOptions = {}): DeployOptions => ({ cluster, settleSeconds: SETTLE_SECONDS, ...extra });
+
+interface Scenario {
+  name: string;
+  /** Deploys and rollbacks it makes: its timeout follows from them. */
+  deploys: number;
+  run: (cluster: KubernetesCluster, namespace: string) => Promise<void>;
+}
+
+/** In order: each scenario starts from what the previous one left on the cluster. */
+const SCENARIOS: Scenario[] = [
+  {
+    name: "deploy: a fresh install succeeds and is recorded as deployed",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
+      expect(result.verdict).toBe("succeeded");
+      expect((await listHistory(cluster, result.plan)).at(-1)?.status).toBe("deployed");
+      expect(await image(cluster, ns, "web")).toBe(WEB_V1);
+    },
+  },
+  {
+    name: "re-deploy of the unchanged plan: succeeds and restarts or replaces no pod",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const before = { cache: await pods(cluster, "cache"), web: await pods(cluster, "web") };
+      expect(before.web).toHaveLength(1);
+      const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
+      expect(result.verdict).toBe("succeeded");
+      expect({ cache: await pods(cluster, "cache"), web: await pods(cluster, "web") }).toEqual(before);
+    },
+  },
+  {
+    name: "upgrade: a new web image rolls web only",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const cacheBefore = await pods(cluster, "cache");
+      const webBefore = await pods(cluster, "web");
+      const result = await deployPlan(day2Plan(ns, WEB_V2), options(cluster));
+      expect(result.verdict).toBe("succeeded");
+      expect(await image(cluster, ns, "web")).toBe(WEB_V2);
+      expect(await pods(cluster, "cache")).toEqual(cacheBefore);
+      expect(await pods(cluster, "web")).not.toEqual(webBefore);
+    },
+  },
+  {
+    name: "--phase: deploying phase apps alone counts only what is deployed",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster, { phase: "apps" }));
+      expect(result.verdict).toBe("succeeded");
+      expect(await image(cluster, ns, "web")).toBe(WEB_V1);
+    },
+  },
+  {
+    name: "--phase: refused, naming the missing phase, when an earlier phase was never deployed",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const other = day2Plan(ns, WEB_V1, "e2e-phase-only");
+      // Own services, so nothing of e2e-day2 counts as this plan's infra.
+      const renamed: Plan = { ...other, services: new Map([...other.services].map(([n, s]) => [`p-${n}`, { ...s, name: `p-${n}`, dependsOn: s.dependsOn.map((d) => `p-${d}`) }])) };
+      renamed.phases = other.phases.map((p) => ({ ...p, batches: p.batches.map((b) => ({ ...b, services: b.services.map((s) => `p-${s}`) })) }));
+      const outcome = await attempt(deployPlan(renamed, options(cluster, { phase: "apps" })));
+      const message = outcome.refused ? outcome.message : outcome.result.result?.failure?.message ?? "";
+      if (!outcome.refused) expect(outcome.result.verdict).not.toBe("succeeded");
+      expect(message).toMatch(/infra/);
+      expect(await cluster.workloadStatus(kubeName("p-web"))).toBeUndefined();
+    },
+  },
+  {
+    name: "rollback: `opdeploy rollback` restores the revision before the last deployed one",
+    deploys: 1,
+    run: async (cluster, ns) => {
+      const outcome = await rollbackPlan({ cluster, plan: "e2e-day2", timeoutSeconds: STEP_TIMEOUT_SECONDS });
+      expect(outcome.verdict).toBe("succeeded");
+      // Revisions so far: v1, v1 (unchanged), v2, phase apps with v1 → back to the one before: v2.
+      expect(await image(cluster, ns, "web")).toBe(WEB_V2);
+      expect(outcome.services.every((s) => s.ok)).toBe(true);
+    },
+  },
+  {
+    name: "failure: an image that does not exist fails at once and rolls back; the running web pods stay",
+    deploys: 2,
+    run: async (cluster, ns) => {
+      const webBefore = await pods(cluster, "web");
+      const started = Date.now();
+      const result = await deployPlan(day2Plan(ns, WEB_BROKEN), options(cluster));
+      expect(result.verdict).toBe("rolled-back");
+      // ErrImagePull / ImagePullBackOff end the step with the reason, not after the step timeout.
+      expect(Date.now() - started).toBeLessThan(STEP_TIMEOUT_SECONDS * 1000);
+      expect(result.result?.failure?.message ?? "").toMatch(/ImagePull|ErrImagePull/);
+      expect(await image(cluster, ns, "web")).toBe(WEB_V2);
+      expect(await pods(cluster, "web")).toEqual(webBefore);
+      expect((await listHistory(cluster, result.plan)).at(-1)?.status).toBe("rolled-back");
+    },
+  },
+  {
+    name: "resume: a deploy interrupted after its first step continues from there",
+    deploys: 2,
+    run: async (cluster, ns) => {
+      const controller = new AbortController();
+      const interrupted = await deployPlan(day2Plan(ns, WEB_V1), options(cluster, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.message === "cache: succeeded") controller.abort();
+        },
+      }));
+      expect(interrupted.verdict).toBe("interrupted");
+      const resumed = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
+      expect(resumed.verdict).toBe("succeeded");
+      expect(resumed.resumed).toContain("cache");
+      expect(resumed.revision).toBe(interrupted.revision);
+      expect(await image(cluster, ns, "web")).toBe(WEB_V1);
+    },
+  },
+];
+
 export function describeDay2Scenarios(e2e: () => E2eCluster): void {
-  const withCluster = async (body: (cluster: KubernetesCluster, namespace: string) => Promise<void>): Promise<void> => {
-    const cluster = await e2e().connect();
-    try {
-      await body(cluster, e2e().namespace);
-    } finally {
-      await cluster.close();
-    }
-  };
-  const options = (cluster: KubernetesCluster, extra: DeployOptions = {}): DeployOptions => ({ cluster, settleSeconds: SETTLE_SECONDS, ...extra });
-
   describe("day-2 scenarios (deployer RBAC)", () => {
-    it("deploy: a fresh install succeeds and is recorded as deployed", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
-        expect(result.verdict).toBe("succeeded");
-        expect((await listHistory(cluster, result.plan)).at(-1)?.status).toBe("deployed");
-        expect(await image(cluster, ns, "web")).toBe(WEB_V1);
+    for (const scenario of SCENARIOS) {
+      it(scenario.name, { timeout: day2TestTimeoutMs(scenario.deploys) }, async () => {
+        const cluster = await e2e().connect();
+        try {
+          await scenario.run(cluster, e2e().namespace);
+        } finally {
+          await cluster.close();
+        }
       });
-    });
-
-    it("re-deploy of the unchanged plan: succeeds and restarts or replaces no pod", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const before = { cache: await pods(cluster, "cache"), web: await pods(cluster, "web") };
-        expect(before.web).toHaveLength(1);
-        const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
-        expect(result.verdict).toBe("succeeded");
-        expect({ cache: await pods(cluster, "cache"), web: await pods(cluster, "web") }).toEqual(before);
-      });
-    });
-
-    it("upgrade: a new web image rolls web only", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const cacheBefore = await pods(cluster, "cache");
-        const webBefore = await pods(cluster, "web");
-        const result = await deployPlan(day2Plan(ns, WEB_V2), options(cluster));
-        expect(result.verdict).toBe("succeeded");
-        expect(await image(cluster, ns, "web")).toBe(WEB_V2);
-        expect(await pods(cluster, "cache")).toEqual(cacheBefore);
-        expect(await pods(cluster, "web")).not.toEqual(webBefore);
-      });
-    });
-
-    it("--phase: deploying phase apps alone counts only what is deployed", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const result = await deployPlan(day2Plan(ns, WEB_V1), options(cluster, { phase: "apps" }));
-        expect(result.verdict).toBe("succeeded");
-        expect(await image(cluster, ns, "web")).toBe(WEB_V1);
-      });
-    });
-
-    it("--phase: refused, naming the missing phase, when an earlier phase was never deployed", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const other = day2Plan(ns, WEB_V1, "e2e-phase-only");
-        // Own services, so nothing of e2e-day2 counts as this plan's infra.
-        const renamed: Plan = { ...other, services: new Map([...other.services].map(([n, s]) => [`p-${n}`, { ...s, name: `p-${n}`, dependsOn: s.dependsOn.map((d) => `p-${d}`) }])) };
-        renamed.phases = other.phases.map((p) => ({ ...p, batches: p.batches.map((b) => ({ ...b, services: b.services.map((s) => `p-${s}`) })) }));
-        const outcome = await attempt(deployPlan(renamed, options(cluster, { phase: "apps" })));
-        const message = outcome.refused ? outcome.message : outcome.result.result?.failure?.message ?? "";
-        if (!outcome.refused) expect(outcome.result.verdict).not.toBe("succeeded");
-        expect(message).toMatch(/infra/);
-        expect(await cluster.workloadStatus(kubeName("p-web"))).toBeUndefined();
-      });
-    });
-
-    it("rollback: `opdeploy rollback` restores the revision before the last deployed one", { timeout: day2TestTimeoutMs(1) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const outcome = await rollbackPlan({ cluster, plan: "e2e-day2", timeoutSeconds: STEP_TIMEOUT_SECONDS });
-        expect(outcome.verdict).toBe("succeeded");
-        // Revisions so far: v1, v1 (unchanged), v2, phase apps with v1 → back to the one before: v2.
-        expect(await image(cluster, ns, "web")).toBe(WEB_V2);
-        expect(outcome.services.every((s) => s.ok)).toBe(true);
-      });
-    });
-
-    it("failure: an image that does not exist fails at once and rolls back; the running web pods stay", { timeout: day2TestTimeoutMs(2) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const webBefore = await pods(cluster, "web");
-        const started = Date.now();
-        const result = await deployPlan(day2Plan(ns, WEB_BROKEN), options(cluster));
-        expect(result.verdict).toBe("rolled-back");
-        // ErrImagePull / ImagePullBackOff end the step with the reason, not after the step timeout.
-        expect(Date.now() - started).toBeLessThan(STEP_TIMEOUT_SECONDS * 1000);
-        expect(result.result?.failure?.message ?? "").toMatch(/ImagePull|ErrImagePull/);
-        expect(await image(cluster, ns, "web")).toBe(WEB_V2);
-        expect(await pods(cluster, "web")).toEqual(webBefore);
-        expect((await listHistory(cluster, result.plan)).at(-1)?.status).toBe("rolled-back");
-      });
-    });
-
-    it("resume: a deploy interrupted after its first step continues from there", { timeout: day2TestTimeoutMs(2) }, async () => {
-      await withCluster(async (cluster, ns) => {
-        const controller = new AbortController();
-        const interrupted = await deployPlan(day2Plan(ns, WEB_V1), options(cluster, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (p.message === "cache: succeeded") controller.abort();
-          },
-        }));
-        expect(interrupted.verdict).toBe("interrupted");
-        const resumed = await deployPlan(day2Plan(ns, WEB_V1), options(cluster));
-        expect(resumed.verdict).toBe("succeeded");
-        expect(resumed.resumed).toContain("cache");
-        expect(resumed.revision).toBe(interrupted.revision);
-        expect(await image(cluster, ns, "web")).toBe(WEB_V1);
-      });
-    });
+    }
   });
 }
