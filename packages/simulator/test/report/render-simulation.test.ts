@@ -69,10 +69,11 @@ describe("Mermaid gantt", () => {
     expect(parsed.sections.map((s) => s.name)).toEqual(["1. infrastructure", "2. business"]);
     const failed = tasks.find((t) => t.text === "search-service")!;
     expect(failed.tags).toEqual(["crit"]);
-    // Bars run from startedAt for (readyAt - startedAt) seconds.
+    // Bars run from startedAt (written in ms under `dateFormat x`) for (readyAt - startedAt) seconds.
+    expect(renderMermaidGantt(result)).toContain("\n    dateFormat x\n");
     const step = result.phases[0]!.steps[1]!;
     const bar = tasks.find((t) => t.text === step.service)!;
-    expect([bar.start, bar.start + bar.seconds]).toEqual([step.startedAt, step.readyAt]);
+    expect([bar.start / 1000, bar.start / 1000 + bar.seconds]).toEqual([step.startedAt, step.readyAt]);
   });
 
   it("escapes names that would break the gantt lexer", () => {
