@@ -42,3 +42,27 @@ export function processIo(): Io {
     cwd: process.cwd(),
   };
 }
+
+/**
+ * Control characters in user data (a service named "a\u001b]0;pwned\u0007") must not reach the
+ * terminal, where they move the cursor, retitle the window or hide text. Everything except
+ * newline and tab is shown as a \uXXXX escape — readable, and still valid inside a JSON string.
+ * When colour is on, our own SGR sequences (ESC [ digits m) pass.
+ */
+const CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+export function escapeControl(text: string, keepColor: boolean): string {
+  return text.replace(CONTROL, (match) => {
+    if (match.length > 1) return keepColor ? match : match.replace("\u001b", "\\u001b");
+    return `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** `io` with control characters escaped in everything written. */
+export function escapingIo(io: Io): Io {
+  return {
+    ...io,
+    out: (text) => io.out(escapeControl(text, io.color)),
+    err: (text) => io.err(escapeControl(text, io.errColor)),
+  };
+}

@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** The cluster could not be reached or refused us (kubeconfig, RBAC, lock held). */
   cluster: 3,
+  /** A bug in opdeploy: an error nobody anticipated (EX_SOFTWARE in BSD sysexits.h). */
+  internal: 70,
   /** Interrupted (SIGINT/SIGTERM): the deploy stopped at a step boundary and can be resumed. */
   interrupted: 130,
 } as const;
