@@ -133,7 +133,7 @@ export function describeCommentFailure(error: unknown): string {
       : limit.retryAfter !== undefined
         ? `; GitHub asked to wait ${limit.retryAfter} s`
         : "";
-    return `could not post the PR comment: GitHub API ${limit.kind === "secondary" ? "secondary " : ""}rate limit (${base})${when} — retried and gave up; the report is in the job summary`;
+    return `could not post the PR comment: GitHub API ${limit.kind === "secondary" ? "secondary " : ""}rate limit (${base})${when} — gave up waiting; the report is in the job summary`;
   }
   if (status === 403 || status === 404) {
     return `could not post the PR comment: ${base} — grant pull-requests: write (permissions: in the workflow); pull requests from forks get a read-only token`;

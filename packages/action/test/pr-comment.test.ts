@@ -155,7 +155,7 @@ describe("rate limits", () => {
     expect(secondary.code, secondary.stdout).toBe(0);
     expect(github.requests).toHaveLength(3);
     expect(warnings(secondary)).toEqual([
-      expect.stringMatching(/^::warning::could not post the PR comment: GitHub API secondary rate limit \(403 You have exceeded a secondary rate limit.*\); GitHub asked to wait 1 s — retried and gave up/),
+      expect.stringMatching(/^::warning::could not post the PR comment: GitHub API secondary rate limit \(403 You have exceeded a secondary rate limit.*\); GitHub asked to wait 1 s — gave up waiting/),
     ]);
     expect(secondary.stdout).not.toContain("grant pull-requests");
 
