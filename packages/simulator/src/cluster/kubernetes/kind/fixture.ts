@@ -32,12 +32,15 @@ async function loadTestcontainers(): Promise<Testcontainers> {
   }
 }
 
+/** What kindNodeContainerClass returns (named, so that declarations stay portable). */
+export type KindNodeContainerClass = new (image: string, clusterName: string) => GenericContainer & { createBody(): Record<string, unknown> };
+
 /**
  * A GenericContainer that creates the node the way kind does. testcontainers has no TTY or
  * anonymous-volume option; a subclass that fills the create body is how its own modules (k3s:
  * CgroupnsMode) and the Java kind module do it.
  */
-export function kindNodeContainerClass(Base: typeof GenericContainer) {
+export function kindNodeContainerClass(Base: typeof GenericContainer): KindNodeContainerClass {
   return class KindNodeContainer extends Base {
     constructor(image: string, clusterName: string) {
       super(image);
