@@ -1,7 +1,7 @@
 // The release, rehearsed end to end on this machine: pack the npm packages as `pnpm publish`
 // would, lint the tarballs (publint, arethetypeswrong), publish them to a throwaway local registry
 // and install the CLI from it into an empty folder, as a user would. Skips with the reason when the
-// local registry cannot start. Needs the libraries' dist/ (`pnpm build`, which `pnpm test` runs
+// local registry cannot start (fails instead when OPDEPLOY_RELEASE_DRY_RUN=required). Needs the libraries' dist/ (`pnpm build`, which `pnpm test` runs
 // first); builds them when they are missing.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -53,6 +53,8 @@ describe("release dry run", () => {
     try {
       registry = await startLocalRegistry(dir);
     } catch (error) {
+      // The release workflow sets this: there, a dry run that could not run must fail the release.
+      if (process.env.OPDEPLOY_RELEASE_DRY_RUN === "required") throw error;
       registryUnavailable = (error as Error).message;
       console.warn(`release dry run: publishing and installing skipped, the local registry did not start: ${registryUnavailable}`);
     }

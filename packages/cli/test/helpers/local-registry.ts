@@ -102,7 +102,8 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     await waitUntilUp(url, child, logFile, 30_000);
     const token = await addUser(url);
     const npmrc = path.join(dir, "npmrc");
-    writeFileSync(npmrc, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+    // noproxy: a proxy configured for the machine must not carry loopback traffic.
+    writeFileSync(npmrc, `registry=${url}/\nnoproxy=127.0.0.1\n//127.0.0.1:${port}/:_authToken=${token}\n`);
     return { url, npmrc, stop };
   } catch (error) {
     await stop();
