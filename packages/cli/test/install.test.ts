@@ -1,8 +1,8 @@
 // The release, rehearsed end to end on this machine: pack the npm packages as `pnpm publish`
 // would, lint the tarballs (publint, arethetypeswrong), publish them to a throwaway local registry
 // and install the CLI from it into an empty folder, as a user would. Skips with the reason when the
-// local registry cannot start (fails instead when OPDEPLOY_RELEASE_DRY_RUN=required). Needs the libraries' dist/ (`pnpm build`, which `pnpm test` runs
-// first); builds them when they are missing.
+// local registry cannot start (fails instead when OPDEPLOY_RELEASE_DRY_RUN=required). Needs the
+// libraries' dist/ (`pnpm build`, which `pnpm test` runs first); builds them when they are missing.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
