@@ -27,7 +27,8 @@ export function checkPlanDocument(document: PlanDocument): Finding[] {
       location: service?.location ?? document.plan.location,
     });
   }
-  findings.push(...checkPlan(document.plan));
-  if (document.manifests.length > 0) findings.push(...crossCheckManifests(document.plan, document.manifests));
+  // Loops, not push(...): a large plan's findings are more arguments than a call can take.
+  for (const finding of checkPlan(document.plan)) findings.push(finding);
+  if (document.manifests.length > 0) for (const finding of crossCheckManifests(document.plan, document.manifests)) findings.push(finding);
   return findings.sort(compareFindings);
 }

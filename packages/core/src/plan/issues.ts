@@ -93,12 +93,13 @@ export function flattenIssues(issues: readonly Issue[], prefix: readonly PathSeg
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       const informative = issue.errors.filter((branch) => !failedAtRoot(branch));
       if (informative.length === 1) {
-        flat.push(...flattenIssues(informative[0]!, path));
+        for (const inner of flattenIssues(informative[0]!, path)) flat.push(inner);
         continue;
       }
     }
     if ((issue.code === "invalid_key" || issue.code === "invalid_element") && issue.issues.length > 0) {
-      flat.push(...flattenIssues(issue.issues, issue.code === "invalid_element" ? [...path, issue.key as PathSegment] : path));
+      // A loop, not push(...): a list with 200,000 bad entries is more arguments than a call takes.
+      for (const inner of flattenIssues(issue.issues, issue.code === "invalid_element" ? [...path, issue.key as PathSegment] : path)) flat.push(inner);
       continue;
     }
     flat.push({ ...issue, path } as Issue);
