@@ -291,3 +291,55 @@ describe("progress on stderr", () => {
     expect(screen).toBe("[0s] db: started\r\x1b[2K[0s] db: ready\r\x1b[2K03:04:05 revision 1: deployed\n");
   });
 });
+
+describe("second deploys (issue 8)", () => {
+  it("refuses a plan with check errors before touching the cluster, unless --force", async () => {
+    // A dependency cycle is an error finding: `check` says no, so `deploy` says no.
+    const broken = join(dir, "shop-cycle.yaml");
+    await writeFile(broken, PLAN.replace("validate: none}\n  api:", "dependsOn: [api], validate: none}\n  api:"));
+    const refused = await cli(["deploy", broken, "--settle", "0"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/refusing to deploy .*shop-cycle\.yaml: \d+ error finding/);
+    expect(refused.stderr).toContain("--force");
+    expect(server.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("--phase 2 on an empty namespace is refused, naming the missing phase; after phase 1 it runs", async () => {
+    const refused = await cli(["deploy", planFile, "--phase", "2", "--settle", "0"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("--phase apps needs the earlier phases in place first; missing phase data: db (not on the cluster)");
+    expect(server.requests.filter((r) => r.method === "PATCH")).toEqual([]);
+    expect(revisionSecrets()).toEqual([]);
+
+    const first = await cli(["deploy", planFile, "--phase", "1", "--settle", "0", "-f", "json"]);
+    expect(first.code).toBe(0);
+    const second = await cli(["deploy", planFile, "--phase", "2", "--settle", "0", "-f", "json"]);
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as { verdict: string }).verdict).toBe("succeeded");
+  });
+
+  it("re-deploying the unchanged plan changes no workload", async () => {
+    expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
+    const generations = () => server.list("apps/v1", "deployments", "shop").map((d) => [d.metadata.name, d.metadata.generation]);
+    const before = generations();
+    const again = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
+    expect(again.code).toBe(0);
+    expect(generations()).toEqual(before);
+  });
+
+  it("a second plan in the namespace cannot take over the first plan's objects, and its rollback leaves them", async () => {
+    expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
+    const other = join(dir, "shop2.yaml");
+    await writeFile(other, PLAN.replace("name: shop", "name: shop2\nnamespace: shop"));
+    const taken = await cli(["deploy", other, "--settle", "0"]);
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toMatch(/belongs to plan shop\b.*plan shop2 does not take over/);
+    const api = server.get("apps/v1", "deployments", "shop", "api");
+    expect(api?.metadata.labels?.["opdeploy.io/plan"]).toBe("shop");
+    // Rolling back shop2 (it has a failed revision) removes nothing of shop's.
+    const rollback = await cli(["rollback", other]);
+    expect(rollback.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+    expect(server.get("apps/v1", "deployments", "shop", "api")).toBeDefined();
+    expect(server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
+  });
+});

@@ -183,8 +183,17 @@ export interface ApplyResult {
   revision: string;
 }
 
+export interface RemoveResult {
+  /** Gone (or never there) — false only when another plan owns it. */
+  removed: boolean;
+  /** The plan that owns the workload, when it was left alone. */
+  keptFor?: string;
+}
+
 export interface RemoveOptions {
   keepVolumes: boolean;
+  /** Remove only if this plan owns the workload (label opdeploy.io/plan); another plan's is left alone. */
+  owner?: string;
 }
 
 export type WaitResult<T> = { done: true; value: T; t: number } | { done: false; t: number };
@@ -208,7 +217,8 @@ export interface Cluster {
   readonly name: string;
   now(): number;
   apply(spec: WorkloadSpec): Promise<ApplyResult>;
-  remove(name: string, options: RemoveOptions): Promise<void>;
+  /** `kept` names the owner when `options.owner` differs from the workload's plan: nothing was removed. */
+  remove(name: string, options: RemoveOptions): Promise<RemoveResult>;
   workloadStatus(name: string): Promise<WorkloadStatus | undefined>;
   /** What the workload's pods request and use on the nodes; undefined when it does not exist. */
   workloadResources(name: string): Promise<WorkloadResources | undefined>;

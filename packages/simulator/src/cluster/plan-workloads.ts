@@ -11,6 +11,7 @@ import { CONNECTIONS_FILE_NAME, renderWorkloadSpec } from "./kubernetes/render-w
 import type { WorkloadSpec } from "./workload-spec.js";
 import { workloadFromService } from "./workload-spec.js";
 import { workloadFromObjects } from "./workload-from-objects.js";
+import { planSlug } from "../deploy/plan-slug.js";
 
 /** The spec to apply for `service` of `plan`. */
 export type WorkloadSource = (plan: Plan, service: Service) => WorkloadSpec;
@@ -40,19 +41,19 @@ export function planWorkloads(options: PlanWorkloadOptions = {}): WorkloadSource
     }
     const known = rendered.specs.get(service.name);
     if (known && plan.services.get(service.name) === service) return known;
-    const spec = buildSpec(rendered.files, service, options.namespace ?? plan.namespace);
+    const spec = buildSpec(rendered.files, service, options.namespace ?? plan.namespace, planSlug(plan));
     if (plan.services.get(service.name) === service) rendered.specs.set(service.name, spec);
     return spec;
   };
 }
 
-function buildSpec(files: Map<string, KubernetesObject[]>, service: Service, namespace: string): WorkloadSpec {
+function buildSpec(files: Map<string, KubernetesObject[]>, service: Service, namespace: string, owner: string): WorkloadSpec {
   const expected = { startupSeconds: service.startupSeconds, usage: { memory: service.usage.memory, cpu: service.usage.cpu } };
   const own = files.get(serviceManifestPath(service.name));
   if (own) {
-    return workloadFromObjects({ name: service.name, objects: own, shared: files.get(CONNECTIONS_FILE_NAME) ?? [], expected, dependsOn: service.dependsOn });
+    return workloadFromObjects({ name: service.name, objects: own, shared: files.get(CONNECTIONS_FILE_NAME) ?? [], expected, dependsOn: service.dependsOn, owner });
   }
   // The user supplies this service's manifests: minimal objects from the plan's figures.
   const minimal = renderWorkloadSpec(workloadFromService(service), namespace);
-  return workloadFromObjects({ name: service.name, objects: minimal.objects, shared: minimal.shared, expected, dependsOn: service.dependsOn });
+  return workloadFromObjects({ name: service.name, objects: minimal.objects, shared: minimal.shared, expected, dependsOn: service.dependsOn, owner });
 }

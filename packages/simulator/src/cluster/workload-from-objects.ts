@@ -11,7 +11,7 @@ import { ClusterError } from "./cluster.js";
 import { podLimits, podRequests, quantityBytes } from "./pod-resources.js";
 import type { ProbeSpec, WorkloadSpec } from "./workload-spec.js";
 import { DEFAULT_PROBE, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from "./workload-spec.js";
-import { kubeName, stampWorkload } from "./kubernetes/render-workload.js";
+import { PLAN_LABEL, kubeName, stampWorkload } from "./kubernetes/render-workload.js";
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +24,8 @@ export interface WorkloadObjects {
   shared: readonly KubernetesObject[];
   expected: WorkloadSpec["expected"];
   dependsOn: readonly string[];
+  /** Plan slug stamped on every object as opdeploy.io/plan (not on the pod template: no pod rolls for it). */
+  owner?: string;
 }
 
 /** Pod API probe defaults (pkg/apis/core/v1/defaults.go SetDefaults_Probe). */
@@ -65,6 +67,9 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
   const objects = structuredClone(input.objects) as KubernetesObject[];
   const shared = structuredClone(input.shared) as KubernetesObject[];
   const revision = stampWorkload(objects, kubeName(input.name));
+  if (input.owner !== undefined) {
+    for (const object of [...objects, ...shared]) object.metadata.labels = { ...(object.metadata.labels ?? {}), [PLAN_LABEL]: input.owner };
+  }
   const workload = objects.find((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
   if (!workload) throw new ClusterError(`${input.name}: its objects hold no Deployment or StatefulSet`);
   const spec = (workload.spec ?? {}) as Json;
@@ -104,6 +109,7 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
     shared,
     revision,
   };
+  if (input.owner !== undefined) out.owner = input.owner;
   const readiness = probeFrom(main.readinessProbe);
   const liveness = probeFrom(main.livenessProbe);
   const startup = probeFrom(main.startupProbe);

@@ -52,6 +52,8 @@ export interface WorkloadSpec {
   /** The objects a deploy applies for this workload (stamped), and those shared with others. */
   objects?: KubernetesObject[];
   shared?: KubernetesObject[];
+  /** Slug of the plan that owns the objects (label opdeploy.io/plan); clusters refuse to take over another's. */
+  owner?: string;
   /** Hash of the stamped pod template of `objects` (opdeploy.io/revision): the revision both clusters use. */
   revision?: string;
   /** Keeps a PersistentVolumeClaim (per ordinal for StatefulSets). */

@@ -60,13 +60,18 @@ export async function rollbackPlan(options: RollbackOptions): Promise<RollbackOu
       const touched = group.filter((s) => current.manifests.services[s] !== undefined || target?.manifests.services[s] !== undefined);
       if (touched.length === 0) continue;
       const restored = new Set<string>();
+      const kept = new Set<string>();
       for (const service of touched) {
         const objects = target?.manifests.services[service];
         if (objects) {
           for (const object of objects) await cluster.applyObject(structuredClone(object) as KubernetesObject);
           restored.add(service);
         } else {
-          await cluster.remove(service, { keepVolumes: true });
+          const removed = await cluster.remove(service, { keepVolumes: true, owner: options.plan });
+          if (!removed.removed) {
+            kept.add(service);
+            progress(`${service}: left alone — it belongs to plan ${removed.keptFor}`);
+          }
         }
       }
       const remaining = (deadline - Date.now()) / 1000;
@@ -75,6 +80,7 @@ export async function rollbackPlan(options: RollbackOptions): Promise<RollbackOu
           ? { done: false }
           : await cluster.waitFor((view) => {
               for (const service of touched) {
+                if (kept.has(service)) continue;
                 const w = view.workload(service) ?? view.workload(kubeName(service));
                 if (restored.has(service) ? w?.status !== "Current" : w !== undefined) return undefined;
               }

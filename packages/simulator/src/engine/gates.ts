@@ -34,7 +34,7 @@ export function percentOf(value: number, total: number): number {
  * shares taken out, and the ready share of the watched services.
  */
 export function measureGate(
-  gate: Gate,
+  gate: Pick<Gate, "memory" | "cpu" | "healthy">,
   nodes: readonly NodeStatus[],
   laterShares: readonly WorkloadResources[],
   healthy: readonly { name: string; ready: boolean }[],

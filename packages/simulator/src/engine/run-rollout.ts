@@ -5,6 +5,7 @@ import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } fr
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
 import { planWorkloads } from "../cluster/plan-workloads.js";
+import { planSlug } from "../deploy/plan-slug.js";
 import type {
   Failure,
   FailureReason,
@@ -603,19 +604,22 @@ class RolloutEngine {
       // Services re-applied at their previous revision, and whether that changed anything: a
       // service this rollout left as it was (same spec in both plans) is reported "unchanged".
       const restore = new Map<string, { changed: boolean }>();
+      const kept = new Map<string, string>();
       for (const name of group.services) {
         const previous = this.previousSpec(name);
         if (previous) {
           const applied = await this.cluster.apply(previous);
           restore.set(name, { changed: applied.changed });
         } else {
-          await this.cluster.remove(name, { keepVolumes: true });
+          const removed = await this.cluster.remove(name, { keepVolumes: true, owner: planSlug(this.plan) });
+          if (!removed.removed) kept.set(name, removed.keptFor ?? "another plan");
         }
       }
       const remaining = deadline - this.cluster.now();
       const waited = remaining < 0 ? { done: false as const } : await this.cluster.waitFor((view) => {
         for (const name of group.services) {
           const w = view.workload(name);
+          if (kept.has(name)) continue; // another plan's: left as it is
           if (restore.has(name) ? !w || w.status !== "Current" : w !== undefined) return undefined;
         }
         return true;

@@ -103,7 +103,7 @@ export function describeClusterConformance(name: string, makeCluster: () => Prom
 
     it("removing something absent succeeds, and remove is idempotent", async () => {
       const cluster = await makeCluster();
-      await expect(cluster.remove(`${prefix}-absent`, { keepVolumes: true })).resolves.toBeUndefined();
+      await expect(cluster.remove(`${prefix}-absent`, { keepVolumes: true })).resolves.toEqual({ removed: true });
       const spec = conformanceSpec(`${prefix}-rm`);
       await cluster.apply(spec);
       await cluster.remove(spec.name, { keepVolumes: true });

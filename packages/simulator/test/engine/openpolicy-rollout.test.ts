@@ -104,14 +104,15 @@ describe("failures", () => {
   it("an upgrade with no headroom reproduces the surge Pending: the new 1Gi pod waits while the old 512Mi pod holds its memory", async () => {
     // Old revision: postgresql and scraper-service at 512Mi, as Deployments (the user's manifests).
     const asDeployment = { kind: "Deployment" as const, persistent: false };
+    // One plan, two versions: the plan's name is in every object's labels and owner label.
     const fromPlan = makePlan({
-      name: "openpolicy-old",
+      name: "openpolicy",
       services: openPolicyServices({ postgresql: { memory: 512 * Mi, ...asDeployment }, "scraper-service": { memory: 512 * Mi } }),
       phases: OPENPOLICY_PHASES,
       nodes: [{ memory: 5800 * Mi, cpu: 16000 }],
     });
     const plan = makePlan({
-      name: "openpolicy-new",
+      name: "openpolicy",
       services: openPolicyServices({ postgresql: { memory: 1 * Gi, ...asDeployment } }),
       phases: OPENPOLICY_PHASES,
       nodes: [{ memory: 5800 * Mi, cpu: 16000 }],

@@ -26,6 +26,7 @@ import type {
   PodPhase,
   PodStatus,
   RemoveOptions,
+  RemoveResult,
   Resources,
   ValidationOutcome,
   VolumeStatus,
@@ -40,7 +41,18 @@ import { crashLoopingContainers, deploymentStatus, podReady, statefulSetStatus, 
 import type { Json, KubeConfigSource } from "./kube-api.js";
 import { KubeApi, KubeApiError, collectionPath, loadKubeConfig } from "./kube-api.js";
 import type { WorkloadRenderer } from "./render-workload.js";
-import { REVISION_LABEL, WORKLOAD_LABEL, kubeName, renderWorkloadSpec, stampWorkload } from "./render-workload.js";
+import { PLAN_LABEL, REVISION_LABEL, WORKLOAD_LABEL, kubeName, renderWorkloadSpec, stampWorkload } from "./render-workload.js";
+
+/** REST collection names of the kinds a plan applies. */
+const PLURALS: Record<string, string> = {
+  Deployment: "deployments",
+  StatefulSet: "statefulsets",
+  Service: "services",
+  ConfigMap: "configmaps",
+  PersistentVolumeClaim: "persistentvolumeclaims",
+  Secret: "secrets",
+  ServiceAccount: "serviceaccounts",
+};
 import { ResilientWatch, objectKey } from "./resilient-watch.js";
 import type { TrafficSamplerOptions } from "./traffic-metrics.js";
 import { TrafficSampler, httpServices } from "./traffic-metrics.js";
@@ -179,9 +191,10 @@ export class KubernetesCluster implements Cluster {
   // ---------------------------------------------------------------- writes
 
   /** Server-side apply of one object; takes over conflicting fields only from managers we own. */
-  async applyObject(object: KubernetesObject, options: { dryRun?: boolean } = {}): Promise<Json> {
+  async applyObject(object: KubernetesObject, options: { dryRun?: boolean; owner?: string } = {}): Promise<Json> {
     const dryRun = options.dryRun ?? this.options.dryRun ?? false;
     object.metadata.namespace ??= this.namespace;
+    if (options.owner !== undefined) await this.assertNotOwnedByAnother(object, options.owner);
     try {
       return (await this.api.serverSideApply(object, { fieldManager: FIELD_MANAGER, force: false, dryRun })) as unknown as Json;
     } catch (error) {
@@ -195,6 +208,29 @@ export class KubernetesCluster implements Cluster {
       }
       return (await this.api.serverSideApply(object, { fieldManager: FIELD_MANAGER, force: true, dryRun })) as unknown as Json;
     }
+  }
+
+  /**
+   * Refuses an object that exists labelled as another plan's (opdeploy.io/plan): two plans in one
+   * namespace must not take over each other's Deployments. Unlabelled objects are adopted, as
+   * `kubectl apply` does; the label is then ours.
+   */
+  private async assertNotOwnedByAnother(object: KubernetesObject, owner: string): Promise<void> {
+    const owners = await this.liveOwners(object.apiVersion, object.kind, object.metadata.name);
+    if (owners !== undefined && owners !== owner) {
+      throw new ClusterError(`apply ${object.kind}/${object.metadata.name}: it belongs to plan ${owners} (label ${PLAN_LABEL}); plan ${owner} does not take over another plan's objects`);
+    }
+  }
+
+  /** The live object's owning plan, or undefined when it does not exist or carries no owner. */
+  private async liveOwners(apiVersion: string, kind: string, name: string): Promise<string | undefined> {
+    const plural = PLURALS[kind];
+    if (!plural) return undefined;
+    const path = collectionPath(apiVersion, plural, this.namespace, name);
+    const { status, body } = await this.api.request("GET", path);
+    if (status === 404) return undefined;
+    if (status < 200 || status >= 300) throw this.api.statusError("GET", path, status, body);
+    return ((body?.metadata as Json | undefined)?.labels as Record<string, string> | undefined)?.[PLAN_LABEL];
   }
 
   /**
@@ -216,7 +252,7 @@ export class KubernetesCluster implements Cluster {
       shared.metadata.namespace = this.namespace;
       const content = JSON.stringify(shared);
       if (this.appliedShared.get(key) === content) continue;
-      await this.applyObject(shared);
+      await this.applyObject(shared, spec.owner !== undefined ? { owner: spec.owner } : {});
       this.appliedShared.set(key, content);
     }
     for (const object of rendered.objects) object.metadata.namespace = this.namespace;
@@ -225,7 +261,7 @@ export class KubernetesCluster implements Cluster {
     for (const object of rendered.objects) {
       const store = this.storeFor(object.kind);
       const previous = store?.items.get(`${this.namespace}/${object.metadata.name}`);
-      const after = await this.applyObject(object);
+      const after = await this.applyObject(object, spec.owner !== undefined ? { owner: spec.owner } : {});
       if (dryRun) {
         changed ||= previous === undefined || generation(previous) !== generation(after);
         continue;
@@ -241,11 +277,17 @@ export class KubernetesCluster implements Cluster {
     return { changed, revision };
   }
 
-  async remove(name: string, options: RemoveOptions): Promise<void> {
+  async remove(name: string, options: RemoveOptions): Promise<RemoveResult> {
     if (!options.keepVolumes) {
       throw new ClusterError("remove: the Kubernetes backend never deletes PersistentVolumeClaims (keepVolumes must be true)");
     }
     const k = kubeName(name);
+    if (options.owner !== undefined) {
+      const kind = this.stores.statefulsets.items.has(`${this.namespace}/${k}`) ? "StatefulSet" : "Deployment";
+      const owner = await this.liveOwners("apps/v1", kind, k);
+      // Another plan's workload is never removed (a rollback of one plan leaves the other's alone).
+      if (owner !== undefined && owner !== options.owner) return { removed: false, keptFor: owner };
+    }
     const query = { propagationPolicy: "Background", ...(this.options.dryRun ? { dryRun: "All" } : {}) };
     for (const [apiVersion, plural, store] of [
       ["apps/v1", "deployments", this.stores.deployments],
@@ -265,6 +307,7 @@ export class KubernetesCluster implements Cluster {
       if (status !== 404 && (status < 200 || status >= 300)) throw this.api.statusError("DELETE", path, status, body);
     }
     this.notify();
+    return { removed: true };
   }
 
   // ---------------------------------------------------------------- reads

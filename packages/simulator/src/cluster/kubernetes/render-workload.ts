@@ -17,6 +17,8 @@ import { sameWorkloadSpec, workloadFromService } from "../workload-spec.js";
 
 export const WORKLOAD_LABEL = "opdeploy.io/workload";
 export const REVISION_LABEL = "opdeploy.io/revision";
+/** The plan (its slug) that owns an object: deploy never takes over, rollback never deletes, another plan's objects. */
+export const PLAN_LABEL = "opdeploy.io/plan";
 export const DEFAULT_TEST_IMAGE = "registry.k8s.io/pause:3.9";
 /** core's renderer file holding the shared connections ConfigMap. */
 export const CONNECTIONS_FILE_NAME = "connections-configmap.yaml";

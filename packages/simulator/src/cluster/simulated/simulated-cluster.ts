@@ -8,6 +8,7 @@ import type {
   NodeStatus,
   PodStatus,
   RemoveOptions,
+  RemoveResult,
   ServiceMetrics,
   ValidationOutcome,
   VolumeStatus,
@@ -146,6 +147,8 @@ interface SimWorkload {
    * Kubernetes, where a bad release leaves the old ReplicaSet's pods alone.
    */
   baselineRevision: string | undefined;
+  /** Plan that owns the workload (spec.owner), if any. */
+  owner: string | undefined;
 }
 
 type SimEvent =
@@ -262,8 +265,8 @@ export class SimulatedCluster implements Cluster {
     return this.applySync(spec);
   }
 
-  async remove(name: string, options: RemoveOptions): Promise<void> {
-    this.removeSync(name, options);
+  async remove(name: string, options: RemoveOptions): Promise<RemoveResult> {
+    return this.removeSync(name, options);
   }
 
   async workloadStatus(name: string): Promise<WorkloadStatus | undefined> {
@@ -311,6 +314,9 @@ export class SimulatedCluster implements Cluster {
       if (existing.spec.kind !== spec.kind) {
         throw new ClusterError(`${spec.name}: cannot change kind from ${existing.spec.kind} to ${spec.kind}; remove it first`);
       }
+      if (existing.owner !== undefined && spec.owner !== undefined && existing.owner !== spec.owner) {
+        throw new ClusterError(`apply: ${spec.name} belongs to plan ${existing.owner}; plan ${spec.owner} does not take over another plan's objects`);
+      }
       if (sameWorkloadSpec(existing.spec, spec)) return { changed: false, revision };
       const newRevision = existing.revision !== revision;
       existing.spec = cloneSpec(spec);
@@ -330,8 +336,10 @@ export class SimulatedCluster implements Cluster {
     return { changed: true, revision };
   }
 
-  removeSync(name: string, options: RemoveOptions): void {
+  removeSync(name: string, options: RemoveOptions): RemoveResult {
     const workload = this.workloads.get(name);
+    // Another plan's workload is never removed (rollback of one plan leaves the other's alone).
+    if (workload && options.owner !== undefined && workload.owner !== undefined && workload.owner !== options.owner) return { removed: false, keptFor: workload.owner };
     if (workload) {
       this.workloads.delete(name);
       // Background deletion: the object goes at once, its pods terminate with their grace period.
@@ -340,6 +348,7 @@ export class SimulatedCluster implements Cluster {
     if (!options.keepVolumes) {
       for (const [volumeName, volume] of this.volumeMap) if (volume.workload === name) this.volumeMap.delete(volumeName);
     }
+    return { removed: true };
   }
 
   /**
@@ -482,6 +491,7 @@ export class SimulatedCluster implements Cluster {
       cachedVersion: -1,
       reconcileQueued: false,
       baselineRevision: undefined,
+      owner: spec.owner,
       system,
     };
     this.workloads.set(spec.name, workload);
