@@ -127,24 +127,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
   });
 
   annotateFindings(head.findings);
-
-  // The one full report is the job summary: it holds 1 MiB, 16 times a comment. Only a report
-  // larger than that is shortened there too, and both then name the `markdown` output instead.
-  const token = inputs.githubToken;
-  const summaryWhole = Buffer.byteLength(displayable(composeReport(fullMarkdown, baseNote, footer(inputs, true)), token)) <= SUMMARY_LIMIT_BYTES;
-  const elsewhere = summaryWhole ? undefined : FULL_REPORT_OUTPUT;
-  const compose = (body: string) => composeReport(body, baseNote, footer(inputs, summaryWhole));
-  const extra = compose("").length;
-  const summary = renderWithinBytes(
-    (maxLength) => displayable(compose(renderPullRequestReport(reportInput(Math.max(0, maxLength - extra), elsewhere))), token),
-    SUMMARY_LIMIT_BYTES,
-  );
-  await writeJobSummary(summary, token);
-
-  if (pullRequest) {
-    const body = fitDisplayable((maxLength) => compose(renderPullRequestReport(reportInput(maxLength - extra, elsewhere ?? FULL_REPORT_SUMMARY))), COMMENT_LIMIT_CHARS, token);
-    await postComment(publication, body);
-  } else await postComment(publication, "");
+  await publishReport(inputs, publication, (maxLength, fullReportPath) => renderPullRequestReport(reportInput(maxLength, fullReportPath)), baseNote);
 
   core.setOutput("verdict", verdict);
   core.setOutput("errors", String(counts.errors));
@@ -160,6 +143,24 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
   });
   core.info(`opdeploy: ${displayName}: verdict ${verdict}, ${counts.errors} errors, ${counts.warnings} warnings`);
   if (reason) core.setFailed(`opdeploy: ${displayName}: ${reason}`);
+}
+
+/**
+ * The summary and the comment. The one full report is the job summary: it holds 1 MiB, 16 times
+ * a comment. Only a report larger than that is shortened there too, and both then name the
+ * `markdown` output instead.
+ */
+async function publishReport(inputs: ActionInputs, publication: Publication, render: (maxLength: number, fullReportPath?: string) => string, baseNote: string): Promise<void> {
+  const token = inputs.githubToken;
+  const whole = composeReport(render(Number.MAX_SAFE_INTEGER), baseNote, footer(inputs, true));
+  const summaryWhole = Buffer.byteLength(displayable(whole, token)) <= SUMMARY_LIMIT_BYTES;
+  const elsewhere = summaryWhole ? undefined : FULL_REPORT_OUTPUT;
+  const compose = (body: string) => composeReport(body, baseNote, footer(inputs, summaryWhole));
+  const extra = compose("").length;
+  const summary = renderWithinBytes((maxLength) => displayable(compose(render(Math.max(0, maxLength - extra), elsewhere)), token), SUMMARY_LIMIT_BYTES);
+  await writeJobSummary(summary, token);
+  const comment = () => fitDisplayable((maxLength) => compose(render(maxLength - extra, elsewhere ?? FULL_REPORT_SUMMARY)), COMMENT_LIMIT_CHARS, token);
+  await postComment(publication, publication.pullRequest ? comment() : "");
 }
 
 /** Where a shortened comment sends the reader (the footer links the run, whose page shows it). */
