@@ -217,7 +217,9 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
   const container: Record<string, unknown> = {
     name,
     image: profile.image,
-    ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
+    // The plan's own policy wins over the render option; neither: the API server's default
+    // (Always for :latest or no tag, else IfNotPresent — SetDefaults_Container).
+    ...((service.imagePullPolicy ?? options.imagePullPolicy) ? { imagePullPolicy: service.imagePullPolicy ?? options.imagePullPolicy } : {}),
     ...(runtime.args ? { args: runtime.args } : {}),
     ...(ports.containerPorts.length > 0 ? { ports: ports.containerPorts } : {}),
     ...(runtime.envFrom ? { envFrom: runtime.envFrom } : {}),

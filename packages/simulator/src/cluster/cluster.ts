@@ -50,6 +50,13 @@ export class ClusterError extends Error {
   }
 }
 
+/**
+ * Container waiting reasons that do not heal by waiting (kubelet images/pull.go, kuberuntime
+ * container start): the image cannot be pulled, or a referenced Secret/ConfigMap is missing. A
+ * step fails at once with the reason rather than waiting out its deadline.
+ */
+export const CONTAINER_START_FAILURES: ReadonlySet<string> = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError"]);
+
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
 
 export interface PodStatus {

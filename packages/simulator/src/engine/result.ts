@@ -104,7 +104,9 @@ export type FailureReason =
   | "ValidationFailed"
   | "GateFailed"
   | "RollbackTrigger"
-  | "StepTimeout";
+  | "StepTimeout"
+  /** ErrImagePull, ImagePullBackOff, CreateContainerConfigError...: the container cannot start. */
+  | "ContainerStartFailed";
 
 export interface Failure {
   reason: FailureReason;

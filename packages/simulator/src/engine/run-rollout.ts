@@ -2,6 +2,7 @@ import type { Plan, Service, Batch } from "@openpolicy/core";
 import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
+import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
 import { planWorkloads } from "../cluster/plan-workloads.js";
@@ -392,6 +393,9 @@ class RolloutEngine {
   private stepFailure(view: ClusterView, w: WorkloadSummary, spec: WorkloadSpec): Outcome | undefined {
     if (w.status === "Failed") {
       return { kind: "fail", reason: "ProgressDeadlineExceeded", service: w.name, message: `${w.name}: ${w.message ?? "progress deadline exceeded"}` };
+    }
+    if (w.reason !== undefined && CONTAINER_START_FAILURES.has(w.reason)) {
+      return { kind: "fail", reason: "ContainerStartFailed", service: w.name, message: `${w.name}: ${w.reason}${w.message ? `: ${w.message}` : ""}` };
     }
     if (w.maxRestarts >= this.crashLoopRestarts) {
       return {

@@ -35,7 +35,7 @@ import type {
   WorkloadStatus,
   WorkloadSummary,
 } from "../cluster.js";
-import { ClusterError } from "../cluster.js";
+import { CONTAINER_START_FAILURES, ClusterError } from "../cluster.js";
 import type { WorkloadSpec } from "../workload-spec.js";
 import { crashLoopingContainers, deploymentStatus, podReady, statefulSetStatus, timestampMs } from "./kstatus.js";
 import type { Json, KubeConfigSource } from "./kube-api.js";
@@ -688,8 +688,13 @@ export class KubernetesCluster implements Cluster {
       revisionAppliedAt: this.revisionAppliedAt.get(k) ?? 0,
     };
     if (ks.reason !== undefined && status !== "Current") summary.reason = ks.reason;
+    const stuck = live.find((p) => p.reason !== undefined && CONTAINER_START_FAILURES.has(p.reason));
+    if (stuck && status !== "Current") {
+      summary.reason = stuck.reason!;
+      if (stuck.message !== undefined) summary.message = stuck.message;
+    }
     const message = unschedulable[0]?.message ?? (status !== "Current" ? ks.message : undefined);
-    if (message !== undefined) summary.message = message;
+    if (message !== undefined && !(stuck && status !== "Current")) summary.message = message;
     return { summary, pods };
   }
 
