@@ -53,14 +53,9 @@ export function kubeTarget(parsed: ParsedCommand, plan: Plan): KubeTarget {
 export function credentialRedactor(k8s: KubernetesModule, target: KubeTarget): (text: string) => string {
   let secrets: string[] = [];
   try {
-    const kc = k8s.loadKubeConfig(target);
-    const user = kc.getCurrentUser();
-    const provider = (user?.authProvider as { config?: Record<string, unknown> } | undefined)?.config ?? {};
-    secrets = [user?.token, user?.password, user?.keyData, user?.certData, ...Object.values(provider)].filter(
-      (s): s is string => typeof s === "string" && s.length >= 4,
-    );
+    secrets = k8s.kubeConfigSecrets(k8s.loadKubeConfig(target));
   } catch {
-    // The kubeconfig cannot be read: connecting will say why; only bearer tokens to redact.
+    // The kubeconfig cannot be read: connecting will say why (never quoting it); only bearer tokens to redact.
   }
   return (text) => k8s.redactCredentials(text, secrets);
 }
@@ -93,8 +88,10 @@ export async function connectCluster(
   }
 }
 
+/** The message of an error, without the "cluster: " prefix ClusterError adds (the command name says it). */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof Error && (error.name === "ClusterError" || error.name === "KubeApiError") ? message.replace(/^cluster: /, "") : message;
 }
 
 /**

@@ -7,7 +7,21 @@ import { KUBE_HELP, KUBE_OPTIONS, connectCluster, loadKubernetes, messageOf, par
 import { createProgress } from "../progress.js";
 import { rowsTable } from "./validate.js";
 
-type Stats = { errorRatePercent: number; total: number; latencyMs: { average: number; p50: number; p95: number; p99: number } | null };
+type Stats = {
+  errorRatePercent: number;
+  total: number;
+  latencyMs: { average: number; p50: number; p95: number; p99: number } | null;
+  unreachable: boolean;
+  errorCodes: Record<string, number>;
+  timeouts: number;
+};
+
+/** A service that gave not one response is an error of its own, whatever the triggers say. */
+function unreachable(name: string, stats: Stats, describe: (codes: Record<string, number>) => string): string[] {
+  if (!stats.unreachable) return [];
+  const why = Object.keys(stats.errorCodes).length > 0 ? describe(stats.errorCodes) : `${stats.timeouts} request(s) timed out`;
+  return [`${name}: no response: ${why}`];
+}
 
 /** Where the figures go over the plan's rollback triggers (latency: average ms; errorRate: %). */
 function breaches(name: string, stats: Stats, latency: number | undefined, errorRate: number | undefined): string[] {
@@ -90,14 +104,16 @@ export const perfCommand: Command = {
       }
       progress.done();
       const { latency, errorRate } = plan.rollback;
+      const errors = report.services.flatMap((s) => unreachable(s.service, s, k8s.describeErrorCodes));
       const over = [...report.services.flatMap((s) => breaches(s.service, s, latency, errorRate)), ...breaches("overall", report.overall, latency, errorRate)];
+      const ok = over.length === 0 && errors.length === 0;
       if (format === "json") {
-        io.out(JSON.stringify({ ...report, triggers: { latencyMs: latency ?? null, errorRatePercent: errorRate ?? null }, breaches: over, ok: over.length === 0 }, null, 2));
+        io.out(JSON.stringify({ ...report, triggers: { latencyMs: latency ?? null, errorRatePercent: errorRate ?? null }, errors, breaches: over, ok }, null, 2));
       } else {
         const row = (name: string, s: Stats & { requestsPerSecond: number }) => [
           name,
           String(s.total),
-          s.requestsPerSecond.toFixed(0),
+          s.unreachable ? "-" : s.requestsPerSecond.toFixed(0),
           ms(s.latencyMs?.average),
           ms(s.latencyMs?.p50),
           ms(s.latencyMs?.p95),
@@ -112,11 +128,12 @@ export const perfCommand: Command = {
           ]),
           "",
           `rollback triggers: latency ${latency !== undefined ? `${latency} ms` : "not set"}, error rate ${errorRate !== undefined ? `${errorRate}%` : "not set"}`,
-          ...(over.length === 0 ? ["within the triggers"] : over.map((b) => `OVER: ${b}`)),
+          ...errors.map((e) => `ERROR: ${e}`),
+          ...(over.length === 0 ? (errors.length === 0 ? ["within the triggers"] : []) : over.map((b) => `OVER: ${b}`)),
         ];
         io.out(lines.join("\n"));
       }
-      return over.length === 0 ? EXIT.ok : EXIT.failed;
+      return ok ? EXIT.ok : EXIT.failed;
     } finally {
       progress.done();
       for (const f of forwards) await f.close();

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../../test/services/test-servers.js";
 import { runPerfProbe } from "./run-perf-probe.js";
+import { describeErrorCodes } from "./stats.js";
 
 const DELAY_MS = 20;
 /** Every FAIL_EVERY-th request (counted on the server) gets a 500: a known 25% share. */
@@ -95,6 +96,12 @@ describe("runPerfProbe against a local HTTP server with a known delay and error 
     expect(down.errors).toBeGreaterThan(0);
     expect(down.errorRatePercent).toBe(100);
     expect(down.latencyMs).toBeNull();
+    // Refused connections are named as such, after one attempt, instead of spinning through
+    // maxRequests refusals in a few milliseconds ("10000 requests, 0 req/s").
+    expect(down.unreachable).toBe(true);
+    expect(down.total).toBe(1);
+    expect(down.errorCodes).toEqual({ ECONNREFUSED: 1 });
+    expect(describeErrorCodes(down.errorCodes)).toBe("1 connection refused (ECONNREFUSED)");
   });
 });
 

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import autocannon from "autocannon";
 import { refuseUnlessAllowedTarget } from "./allowed-target.js";
 import { mergeCounts, summarize } from "./stats.js";
@@ -100,9 +101,48 @@ interface MeasureOptions {
   headers?: Record<string, string>;
 }
 
-function measureOne(url: string, options: MeasureOptions): Promise<PerfCounts> {
+/**
+ * One TCP connection before the load: a target that refuses it (or does not accept it within
+ * the request timeout) is reported as unreachable with the reason, after one attempt. Without
+ * this autocannon spins through `maxRequests` refused connections in a few milliseconds and
+ * they read as "10000 requests, 0 req/s".
+ */
+function reachable(url: string, timeoutSeconds: number): Promise<PerfCounts | undefined> {
+  const target = new URL(url);
+  const startedAt = performance.now();
+  const port = Number(target.port || (target.protocol === "https:" ? 443 : 80));
+  const failed = (code: string): PerfCounts => ({
+    latencies: [],
+    ok: 0,
+    non2xx: 0,
+    errors: code === "TIMEOUT" ? 0 : 1,
+    timeouts: code === "TIMEOUT" ? 1 : 0,
+    errorCodes: code === "TIMEOUT" ? {} : { [code]: 1 },
+    elapsedMs: performance.now() - startedAt,
+  });
+  return new Promise((resolve) => {
+    const socket = connect({ host: target.hostname.replace(/^\[|\]$/g, ""), port });
+    socket.setTimeout(timeoutSeconds * 1000, () => {
+      socket.destroy();
+      resolve(failed("TIMEOUT"));
+    });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(failed(error.code ?? "ERROR")));
+  });
+}
+
+async function measureOne(url: string, options: MeasureOptions): Promise<PerfCounts> {
+  const refused = await reachable(url, options.requestTimeoutSeconds);
+  return refused ?? load(url, options);
+}
+
+function load(url: string, options: MeasureOptions): Promise<PerfCounts> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    const errorCodes: Record<string, number> = {};
     let ok = 0;
     let non2xx = 0;
     const startedAt = performance.now();
@@ -131,6 +171,7 @@ function measureOne(url: string, options: MeasureOptions): Promise<PerfCounts> {
           non2xx,
           errors: result.errors - result.timeouts,
           timeouts: result.timeouts,
+          errorCodes,
           elapsedMs: performance.now() - startedAt,
         });
       },
@@ -139,6 +180,13 @@ function measureOne(url: string, options: MeasureOptions): Promise<PerfCounts> {
       latencies.push(responseTime);
       if (statusCode >= 200 && statusCode < 300) ok += 1;
       else non2xx += 1;
+    });
+    instance.on("reqError", (error: NodeJS.ErrnoException) => {
+      // autocannon reports its own request timeouts here too ("request timed out", no code);
+      // those are counted as timeouts.
+      if (error?.code === undefined && /timed out/.test(String(error?.message))) return;
+      const code = error?.code ?? "ERROR";
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
     });
   });
 }

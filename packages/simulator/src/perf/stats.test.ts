@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeCounts, percentile, summarize } from "./stats.js";
+import { describeErrorCodes, mergeCounts, percentile, summarize } from "./stats.js";
 
 describe("percentile (nearest rank)", () => {
   it("picks ranked samples", () => {
@@ -29,9 +29,12 @@ describe("summarize", () => {
 
   it("merges targets' counts", () => {
     const merged = mergeCounts([
-      { latencies: [1], ok: 1, non2xx: 0, errors: 0, timeouts: 0, elapsedMs: 10 },
-      { latencies: [2, 3], ok: 0, non2xx: 1, errors: 0, timeouts: 1, elapsedMs: 20 },
+      { latencies: [1], ok: 1, non2xx: 0, errors: 2, timeouts: 0, errorCodes: { ECONNRESET: 2 }, elapsedMs: 10 },
+      { latencies: [2, 3], ok: 0, non2xx: 1, errors: 1, timeouts: 1, errorCodes: { ECONNRESET: 1 }, elapsedMs: 20 },
+      { latencies: [], ok: 0, non2xx: 0, errors: 1, timeouts: 0, errorCodes: { ECONNREFUSED: 1 }, elapsedMs: 1 },
     ]);
-    expect(merged).toEqual({ latencies: [1, 2, 3], ok: 1, non2xx: 1, errors: 0, timeouts: 1, elapsedMs: 30 });
+    expect(merged).toEqual({ latencies: [1, 2, 3], ok: 1, non2xx: 1, errors: 4, timeouts: 1, errorCodes: { ECONNRESET: 3, ECONNREFUSED: 1 }, elapsedMs: 31 });
+    expect(summarize(merged)).toMatchObject({ unreachable: false, errorCodes: { ECONNRESET: 3, ECONNREFUSED: 1 } });
+    expect(describeErrorCodes(merged.errorCodes!)).toBe("3 connections reset (ECONNRESET), 1 refused (ECONNREFUSED)");
   });
 });

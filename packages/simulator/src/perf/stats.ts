@@ -10,6 +10,10 @@ export interface PerfStats {
   errors: number;
   /** Requests that got no response within the per-request timeout. */
   timeouts: number;
+  /** Connection errors by code (`ECONNREFUSED`, `ECONNRESET`, ...), so a refused port reads as such. */
+  errorCodes: Record<string, number>;
+  /** Not one response: the target could not be reached (see errorCodes) or never answered. */
+  unreachable: boolean;
   /** (non2xx + errors + timeouts) / total, in percent; 100 when nothing was measured. */
   errorRatePercent: number;
   /** Latency of the responses received (any status), ms; null when there were none. */
@@ -24,6 +28,8 @@ export interface PerfCounts {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Connection errors by code; optional for callers that only count. */
+  errorCodes?: Record<string, number>;
   elapsedMs: number;
 }
 
@@ -57,6 +63,8 @@ export function summarize(counts: PerfCounts): PerfStats {
     non2xx: counts.non2xx,
     errors: counts.errors,
     timeouts: counts.timeouts,
+    errorCodes: { ...(counts.errorCodes ?? {}) },
+    unreachable: responses === 0 && total > 0,
     // Nothing measured is not "0% errors": a rollback trigger must not read silence as health.
     errorRatePercent: total === 0 ? 100 : round2((failed / total) * 100),
     latencyMs,
@@ -71,6 +79,22 @@ export function mergeCounts(all: readonly PerfCounts[]): PerfCounts {
     non2xx: all.reduce((sum, counts) => sum + counts.non2xx, 0),
     errors: all.reduce((sum, counts) => sum + counts.errors, 0),
     timeouts: all.reduce((sum, counts) => sum + counts.timeouts, 0),
+    errorCodes: mergeCodes(all.map((counts) => counts.errorCodes ?? {})),
     elapsedMs: all.reduce((sum, counts) => sum + counts.elapsedMs, 0),
   };
+}
+
+function mergeCodes(all: readonly Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const codes of all) for (const [code, n] of Object.entries(codes)) merged[code] = (merged[code] ?? 0) + n;
+  return merged;
+}
+
+/** "20 connections refused (ECONNREFUSED), 2 reset (ECONNRESET)": the connection errors in words. */
+export function describeErrorCodes(codes: Record<string, number>): string {
+  const words: Record<string, string> = { ECONNREFUSED: "refused", ECONNRESET: "reset", ETIMEDOUT: "timed out", EHOSTUNREACH: "host unreachable", ENETUNREACH: "network unreachable", ENOTFOUND: "host not found" };
+  return Object.entries(codes)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, n], i) => `${n} ${i === 0 ? `connection${n === 1 ? "" : "s"} ` : ""}${words[code] ?? "failed"} (${code})`)
+    .join(", ");
 }

@@ -2,7 +2,7 @@ export { KubernetesCluster, FIELD_MANAGER, METRICS_UNAVAILABLE_WARNING, portForw
 export type { KubernetesClusterOptions, ServiceEndpoint, EndpointResolver, ServiceValidator } from "./kubernetes-cluster.js";
 export { deploymentStatus, statefulSetStatus, podStatus, podReady, genericStatus } from "./kstatus.js";
 export type { KStatus, KStatusResult } from "./kstatus.js";
-export { loadKubeConfig, KubeApi, KubeApiError, redactCredentials } from "./kube-api.js";
+export { loadKubeConfig, kubeConfigSecrets, KubeApi, KubeApiError, redactCredentials } from "./kube-api.js";
 export type { KubeConfigSource } from "./kube-api.js";
 export { renderWorkloadSpec, planRenderer, WORKLOAD_LABEL, REVISION_LABEL } from "./render-workload.js";
 export type { WorkloadRenderer, RenderedWorkload } from "./render-workload.js";
