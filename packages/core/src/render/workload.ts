@@ -191,6 +191,11 @@ function scratchVolumeName(path: string): string {
   return dnsLabel(`scratch-${path}`);
 }
 
+function pullPolicy(service: Service, options: WorkloadOptions): WorkloadOptions["imagePullPolicy"] {
+  if (service.imagePullPolicy ?? options.imagePullPolicy) return service.imagePullPolicy ?? options.imagePullPolicy;
+  return service.image === undefined && imageProfile(service).family === "app" ? "IfNotPresent" : undefined;
+}
+
 export function renderServiceObjects(context: RenderContext, service: Service, options: WorkloadOptions): KubernetesObject[] {
   const { plan, namespace } = context;
   const profile = imageProfile(service);
@@ -217,9 +222,12 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
   const container: Record<string, unknown> = {
     name,
     image: profile.image,
-    // The plan's own policy wins over the render option; neither: the API server's default
-    // (Always for :latest or no tag, else IfNotPresent — SetDefaults_Container).
-    ...((service.imagePullPolicy ?? options.imagePullPolicy) ? { imagePullPolicy: service.imagePullPolicy ?? options.imagePullPolicy } : {}),
+    // The plan's own policy wins over the render option. Without either, an image the plan names
+    // gets the API server's default (Always for :latest or no tag, else IfNotPresent —
+    // SetDefaults_Container); the name the renderer makes up for an app without one
+    // (`<service>:latest`, a locally built image loaded with `kind load docker-image`) gets
+    // IfNotPresent, or the kubelet would try a registry that has no such image.
+    ...(pullPolicy(service, options) ? { imagePullPolicy: pullPolicy(service, options) } : {}),
     ...(runtime.args ? { args: runtime.args } : {}),
     ...(ports.containerPorts.length > 0 ? { ports: ports.containerPorts } : {}),
     ...(runtime.envFrom ? { envFrom: runtime.envFrom } : {}),
