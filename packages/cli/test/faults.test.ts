@@ -10,63 +10,35 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SHOP_PLAN, fakeClusterPerTest } from "./fake-cluster-fixture.js";
 import { CLI, REPO_ROOT, buildCli, runCli } from "./run-cli.js";
-import { fakeApiServer, type FakeApiServer } from "./simulator-test-helpers.js";
 
 const TOKEN = "tok-5e2d-faults-never-print";
 
-const PLAN = `name: shop
-cluster:
-  nodes:
-    - {count: 1, memory: 8Gi, cpu: "4"}
-rollback: {memory: 85%, unhealthy: 20%, latency: 500ms, errorRate: 5%, timeout: 30s}
-phases:
-  - name: data
-    services: [db]
-  - name: apps
-    services: [api]
-services:
-  db:  {memory: 256Mi, cpu: 250m, port: 5432, validate: none}
-  api: {memory: 128Mi, cpu: 100m, port: 8080, dependsOn: [db], validate: none}
-`;
 /** The same plan with an HTTP check on api, which is what `perf` loads. */
-const PERF_PLAN = PLAN.replace("dependsOn: [db], validate: none", "dependsOn: [db], validate: {http: /healthz}");
+const PERF_PLAN = SHOP_PLAN.replace("dependsOn: [db], validate: none", "dependsOn: [db], validate: {http: /healthz}");
 
 let dir: string;
 let planFile: string;
 let perfPlanFile: string;
-let server: FakeApiServer;
-let kubeconfig: string;
+const fake = fakeClusterPerTest(TOKEN, () => dir);
 
 beforeAll(async () => {
   await buildCli();
   dir = await mkdtemp(join(tmpdir(), "opdeploy-faults-"));
   planFile = join(dir, "shop.yaml");
-  await writeFile(planFile, PLAN);
+  await writeFile(planFile, SHOP_PLAN);
   perfPlanFile = join(dir, "shop-perf.yaml");
   await writeFile(perfPlanFile, PERF_PLAN);
 }, 60_000);
 
-beforeEach(async () => {
-  server = await fakeApiServer({ token: TOKEN });
-  await server.start();
-  server.addNode("node-1", "8Gi", "4");
-  server.autoReadyMs = 5;
-  kubeconfig = join(dir, `kubeconfig-${server.port}`);
-  await writeFile(kubeconfig, server.kubeconfig("shop"));
-});
-
-afterEach(async () => {
-  await server.stop();
-});
-
-const revisionStatuses = () => server.list("v1", "secrets", "shop").filter((s) => s.metadata.labels?.owner === "opdeploy").map((s) => s.metadata.labels.status as string);
-const leaseHolder = () => server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")?.spec.holderIdentity as string | undefined;
+const revisionStatuses = () => fake.server.list("v1", "secrets", "shop").filter((s) => s.metadata.labels?.owner === "opdeploy").map((s) => s.metadata.labels.status as string);
+const leaseHolder = () => fake.server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")?.spec.holderIdentity as string | undefined;
 
 /** Runs `deploy` and sends `signal` once db's step is done, while api waits to become Ready. */
 async function deployAndSignal(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", kubeconfig], {
+  const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", fake.kubeconfig], {
     cwd: REPO_ROOT,
     env: { ...process.env, NO_COLOR: "1" },
   });
@@ -76,7 +48,7 @@ async function deployAndSignal(signal: NodeJS.Signals): Promise<{ code: number |
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
     if (stderr.includes("db: succeeded") && !child.killed) {
-      server.autoReadyMs = 600;
+      fake.server.autoReadyMs = 600;
       child.kill(signal);
     }
   });
@@ -96,8 +68,8 @@ describe("signals during deploy", () => {
       expect(leaseHolder()).toBeUndefined();
       expect(run.stdout + run.stderr).not.toContain(TOKEN);
 
-      server.autoReadyMs = 5;
-      const again = await runCli(["deploy", planFile, "--settle", "0", "--no-traffic", "-f", "json", "--kubeconfig", kubeconfig]);
+      fake.server.autoReadyMs = 5;
+      const again = await runCli(["deploy", planFile, "--settle", "0", "--no-traffic", "-f", "json", "--kubeconfig", fake.kubeconfig]);
       expect(again.code, again.stderr).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "succeeded", revision: 1, resumed: ["db"] });
     }, 60_000);
@@ -118,7 +90,7 @@ describe("kubeconfig trouble", () => {
 
   it("a kubeconfig with a YAML syntax error: exit 3 with file and line, and not a byte of its token", async () => {
     const broken = join(dir, "broken-kubeconfig");
-    await writeFile(broken, server.kubeconfig("shop").replace(`    token: ${TOKEN}`, `   token: ${TOKEN}\n    client-key-data: S0VZLWRhdGEtbmV2ZXItcHJpbnQ=`));
+    await writeFile(broken, fake.server.kubeconfig("shop").replace(`    token: ${TOKEN}`, `   token: ${TOKEN}\n    client-key-data: S0VZLWRhdGEtbmV2ZXItcHJpbnQ=`));
     for (const args of [["deploy", planFile, "--kubeconfig", broken], ["history", planFile]]) {
       const run = await runCli(args, { env: { KUBECONFIG: broken } });
       expect(run.code, run.stderr).toBe(3);
