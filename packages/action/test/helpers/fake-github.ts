@@ -100,11 +100,60 @@ function linkHeader(base: URL, page: number, last: number): string {
   return links.join(", ");
 }
 
+type Send = (status: number, payload: unknown, headers?: Record<string, string>) => void;
+
+interface Repository {
+  name: string;
+  issueNumber: number;
+  nextId: number;
+}
+
+function tokenLogin(state: FakeGitHub): string {
+  return state.identity.kind === "user" ? state.identity.login : state.identity.botLogin;
+}
+
+/** The API itself, once canned answers are out of the way. */
+function answer(state: FakeGitHub, repo: Repository, request: { method: string; url: URL; body: string }, send: Send): void {
+  const { method, url, body } = request;
+  const listPath = `/repos/${repo.name}/issues/${repo.issueNumber}/comments`;
+  const withUrl = (c: StoredComment) => ({ ...c, html_url: `https://github.example/${repo.name}/pull/${repo.issueNumber}#issuecomment-${c.id}` });
+  if (method === "GET" && url.pathname === "/user") {
+    if (state.identity.kind === "installation") return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user", status: "403" });
+    return send(200, { login: state.identity.login, id: 1, type: "User" });
+  }
+  if (method === "POST" && url.pathname === "/graphql") {
+    const query = (JSON.parse(body) as { query?: string }).query ?? "";
+    if (/viewer\s*\{\s*login\s*\}/.test(query)) return send(200, { data: { viewer: { login: tokenLogin(state) } } });
+    return send(200, { errors: [{ message: "this fake answers only { viewer { login } }" }] });
+  }
+  if (method === "GET" && url.pathname === listPath) {
+    const perPage = Math.min(MAX_PER_PAGE, Number(url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE));
+    const page = Number(url.searchParams.get("page") ?? "1");
+    const last = Math.max(1, Math.ceil(state.comments.length / perPage));
+    const link = linkHeader(url, page, last);
+    return send(200, state.comments.slice((page - 1) * perPage, page * perPage).map(withUrl), link ? { link } : {});
+  }
+  if (method === "POST" && url.pathname === listPath) {
+    const login = tokenLogin(state);
+    const comment: StoredComment = { id: repo.nextId++, body: (JSON.parse(body) as { body: string }).body, user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" } };
+    state.comments.push(comment);
+    return send(201, withUrl(comment));
+  }
+  const match = new RegExp(`^/repos/${repo.name}/issues/comments/(\\d+)$`).exec(url.pathname);
+  if (method === "PATCH" && match) {
+    const comment = state.comments.find((c) => c.id === Number(match[1]));
+    if (!comment) return send(404, { message: "Not Found" });
+    // GitHub lets only the author (logins are case-insensitive) or a maintainer edit a comment.
+    if (comment.user.login.toLowerCase() !== tokenLogin(state).toLowerCase()) return send(403, { message: "You must be the author of this comment to edit it" });
+    comment.body = (JSON.parse(body) as { body: string }).body;
+    return send(200, withUrl(comment));
+  }
+  send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+}
+
 export async function startFakeGitHub(repository: string, issueNumber: number): Promise<FakeGitHub> {
-  let nextId = 1000;
+  const repo: Repository = { name: repository, issueNumber, nextId: 1000 };
   let used = 0;
-  const listPath = `/repos/${repository}/issues/${issueNumber}/comments`;
-  const commentPath = new RegExp(`^/repos/${repository}/issues/comments/(\\d+)$`);
   const state: FakeGitHub = {
     url: "",
     requests: [],
@@ -121,48 +170,11 @@ export async function startFakeGitHub(repository: string, issueNumber: number): 
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-  const tokenLogin = () => (state.identity.kind === "user" ? state.identity.login : state.identity.botLogin);
-  const withUrl = (c: StoredComment) => ({ ...c, html_url: `https://github.example/${repository}/pull/${issueNumber}#issuecomment-${c.id}` });
-
-  const handle = (request: IncomingMessage, url: URL, body: string, send: (status: number, payload: unknown, headers?: Record<string, string>) => void) => {
-    if (request.method === "GET" && url.pathname === "/user") {
-      if (state.identity.kind === "installation") return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user", status: "403" });
-      return send(200, { login: state.identity.login, id: 1, type: "User" });
-    }
-    if (request.method === "POST" && url.pathname === "/graphql") {
-      const query = (JSON.parse(body) as { query?: string }).query ?? "";
-      if (/viewer\s*\{\s*login\s*\}/.test(query)) return send(200, { data: { viewer: { login: tokenLogin() } } });
-      return send(200, { errors: [{ message: "this fake answers only { viewer { login } }" }] });
-    }
-    if (request.method === "GET" && url.pathname === listPath) {
-      const perPage = Math.min(MAX_PER_PAGE, Number(url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE));
-      const page = Number(url.searchParams.get("page") ?? "1");
-      const last = Math.max(1, Math.ceil(state.comments.length / perPage));
-      const link = linkHeader(url, page, last);
-      return send(200, state.comments.slice((page - 1) * perPage, page * perPage).map(withUrl), link ? { link } : {});
-    }
-    if (request.method === "POST" && url.pathname === listPath) {
-      const login = tokenLogin();
-      const comment: StoredComment = { id: nextId++, body: (JSON.parse(body) as { body: string }).body, user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" } };
-      state.comments.push(comment);
-      return send(201, withUrl(comment));
-    }
-    const match = commentPath.exec(url.pathname);
-    if (request.method === "PATCH" && match) {
-      const comment = state.comments.find((c) => c.id === Number(match[1]));
-      if (!comment) return send(404, { message: "Not Found" });
-      // GitHub lets only the author (logins are case-insensitive) or a maintainer edit a comment.
-      if (comment.user.login.toLowerCase() !== tokenLogin().toLowerCase()) return send(403, { message: "You must be the author of this comment to edit it" });
-      comment.body = (JSON.parse(body) as { body: string }).body;
-      return send(200, withUrl(comment));
-    }
-    send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
-  };
-
   const server: Server = createServer(async (request, response: ServerResponse) => {
     const body = await readBody(request);
     const url = new URL(request.url ?? "/", state.url);
-    state.requests.push({ method: request.method ?? "", url: url.pathname + url.search, authorization: request.headers.authorization, body, at: Date.now() });
+    const method = request.method ?? "";
+    state.requests.push({ method, url: url.pathname + url.search, authorization: request.headers.authorization, body, at: Date.now() });
     used += 1;
     const rateHeaders = {
       "x-ratelimit-limit": String(RATE_LIMIT),
@@ -171,16 +183,13 @@ export async function startFakeGitHub(repository: string, issueNumber: number): 
       "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + 3600),
       "x-ratelimit-resource": url.pathname === "/graphql" ? "graphql" : "core",
     };
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    const send: Send = (status, payload, headers = {}) => {
       response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...rateHeaders, ...headers });
       response.end(JSON.stringify(payload));
     };
     const canned = state.queued.shift() ?? state.failWith;
-    if (canned) {
-      send(canned.status, { message: canned.message, documentation_url: "https://docs.github.com/rest" }, canned.headers);
-      return;
-    }
-    handle(request, url, body, send);
+    if (canned) send(canned.status, { message: canned.message, documentation_url: "https://docs.github.com/rest" }, canned.headers);
+    else answer(state, repo, { method, url, body }, send);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
