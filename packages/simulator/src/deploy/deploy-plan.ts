@@ -11,7 +11,7 @@
  * - `signal` (SIGINT): the rollout stops at the next step boundary, the revision keeps its
  *   completed steps (resumable), the lease is released.
  */
-import { createHash } from "node:crypto";
+import { planDigest } from "./plan-digest.js";
 import type { Plan } from "@openpolicy/core";
 import { loadPlanFile } from "@openpolicy/core";
 import { planSlug } from "./plan-slug.js";
@@ -118,7 +118,8 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
     const took = await lock.acquire();
     progress({ kind: "lease", message: took.tookOver ? `took over the stale lease of ${took.tookOver}` : `lease opdeploy-${name} acquired by ${lock.holderIdentity}` });
     try {
-      const digest = createHash("sha256").update(serializePlan(target)).digest("hex").slice(0, 16);
+      // By content: `./plan.yaml`, an absolute path or an added comment is the same plan (plan-digest.ts).
+      const digest = planDigest(target);
       const latest = all[all.length - 1];
       let revision: Revision;
       let resumeFrom: string[] = [];
@@ -160,6 +161,7 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
         revision.steps.push(record);
         writes = writes.then(() => revisions.save(revision));
         await writes;
+        lock.progress();
         progress({ kind: "step", message: `${update.service}: ${update.status}` });
         if (lock.lost) throw new DeployAbortedError(`deploy: lost the lock (${lock.lost}); stopping`);
         if (options.signal?.aborted) throw new DeployAbortedError();
@@ -175,6 +177,7 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
         }
         try {
           result = await runRollout(cluster, plan, {
+            onObserve: () => lock.progress(),
             ...(options.phase ? { phase: options.phase } : {}),
             workloads,
             ...(previous ? { previous } : {}),

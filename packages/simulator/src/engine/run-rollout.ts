@@ -65,6 +65,8 @@ export interface RolloutOptions {
    * the previous revision); services not here are restored from `from` through `workloads`.
    */
   previous?: ReadonlyMap<string, WorkloadSpec>;
+  /** Called at every look at the cluster while waiting: the rollout is alive (lease progress). */
+  onObserve?: () => void;
 }
 
 
@@ -430,6 +432,7 @@ class RolloutEngine {
     // Past the timeout (followBreaches only), stop as soon as no breach is pending any more.
     const STOP = Symbol("stop");
     const watched = (view: ClusterView): T | typeof STOP | undefined => {
+      this.options.onObserve?.();
       const value = check(view);
       if (value !== undefined) return value;
       return followBreaches && view.now() >= end && this.breaches.size === 0 ? STOP : undefined;
