@@ -179,7 +179,7 @@ describe("mode deploy", () => {
       },
     });
     expect(signalled).toBe(true);
-    expect(first.code, log(first)).toBe(1);
+    expect(first.code, log(first)).toBe(130);
     expect(first.outputs.verdict).toBe("interrupted");
     expect(first.outputs.revision).toBe("1");
     expect(first.stdout).toMatch(/^::warning::opdeploy: SIGINT received \(workflow cancelled\): stopping at the next step boundary/m);
