@@ -57,6 +57,7 @@ export class LeaseLock {
   readonly leaseDurationSeconds: number;
   private timer: NodeJS.Timeout | undefined;
   private held = false;
+  private renewing: Promise<boolean> | undefined;
   /** Set when a renewal found the lease taken or failed past its duration. */
   lost: string | undefined;
   private readonly now: () => number;
@@ -127,7 +128,13 @@ export class LeaseLock {
     this.lastRenewMs = this.now();
     this.lastProgressMs = this.lastRenewMs;
     const every = (this.options.renewSeconds ?? LEASE_RENEW_SECONDS) * 1000;
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), every);
+    this.timer = setInterval(() => {
+      // A renewal against a slow server may outlast the interval: never run two at once.
+      if (this.renewing) return;
+      this.renewing = this.renew()
+        .catch(() => false)
+        .finally(() => (this.renewing = undefined));
+    }, every);
     this.timer.unref?.();
   }
 
