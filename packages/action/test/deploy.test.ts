@@ -160,10 +160,17 @@ describe("mode deploy", () => {
     expect(run.outputs.verdict).toBe("not-run");
     expect(Number(run.outputs.errors)).toBeGreaterThan(0);
     expect(run.stdout).toMatch(new RegExp(`^::error title=dependency-cycle,file=${PLAN_PATH},line=\\d+,col=\\d+::`, "m"));
-    expect(run.stdout).toMatch(/^::error::opdeploy: refusing to deploy deploy\/plan.yaml: \d+ errors? \(see the annotations\); the cluster was not touched$/m);
+    // The deploy guard shared with the CLI (`opdeploy deploy` refuses the same plan the same way).
+    expect(run.stdout).toMatch(/^::error::opdeploy: refusing to deploy deploy\/plan.yaml: \d+ error findings? \(see the annotations; input force: true deploys anyway\); the cluster was not touched$/m);
     expect(server.requests).toEqual([]);
     // The kubeconfig was never written out.
     expect((await readdir(run.runnerTemp)).filter((name) => name.startsWith("opdeploy-kubeconfig-"))).toEqual([]);
+  });
+
+  it("force: true deploys a plan with check errors, saying what it overrode", async () => {
+    const run = await deploy(shopPlan({ cycle: true }), { force: "true" });
+    expect(run.stdout).toMatch(/^::warning::opdeploy: deploying deploy\/plan.yaml despite \d+ error findings? \(force: true\)$/m);
+    expect(server.requests.some((r) => r.method === "PATCH")).toBe(true);
   });
 
   it("a cancelled run (SIGINT) stops at a step boundary; the next run resumes the same revision", async () => {
