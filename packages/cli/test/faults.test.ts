@@ -80,8 +80,9 @@ describe("kubeconfig trouble", () => {
   it("no kubeconfig anywhere: exit 3 and where it looked, for every command that needs a cluster", async () => {
     const home = await mkdtemp(join(tmpdir(), "opdeploy-home-"));
     const env = { HOME: home, KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: undefined };
-    for (const command of ["deploy", "status", "history", "rollback"]) {
-      const run = await runCli([command, planFile], { env });
+    const commands: [string, string][] = [["deploy", planFile], ["status", planFile], ["history", planFile], ["rollback", planFile], ["validate", perfPlanFile], ["perf", perfPlanFile]];
+    for (const [command, plan] of commands) {
+      const run = await runCli([command, plan], { env });
       expect(run.code, `${command}: ${run.stderr}`).toBe(3);
       expect(run.stderr).toContain(`opdeploy ${command}: no kubeconfig found (looked in: $KUBECONFIG, ~/.kube/config)`);
       expect(run.stderr).not.toMatch(/skipTLSVerify|at .*\.js:\d+/);
