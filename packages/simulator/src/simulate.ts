@@ -1,4 +1,4 @@
-import type { Plan } from "@openpolicy/core";
+import { clusterNodeNames, type Plan } from "@openpolicy/core";
 import type { Cluster } from "./cluster/cluster.js";
 import { planWorkloads } from "./cluster/plan-workloads.js";
 import type { SimulatedNodeSpec } from "./cluster/simulated/simulated-cluster.js";
@@ -23,10 +23,9 @@ export interface SimulateOptions {
 /** Node names: `<group name or "node">-<n>`, numbered from 1 across groups without a name. */
 export function simulatedNodes(plan: Plan): SimulatedNodeSpec[] {
   const nodes: SimulatedNodeSpec[] = [];
-  let unnamed = 0;
-  for (const group of plan.cluster.nodes) {
-    for (let i = 0; i < group.count; i++) {
-      const name = group.name ? (group.count === 1 ? group.name : `${group.name}-${i + 1}`) : `node-${++unnamed}`;
+  const names = clusterNodeNames(plan.cluster);
+  for (const [g, group] of plan.cluster.nodes.entries()) {
+    for (const name of names[g]!) {
       nodes.push({
         name,
         memory: group.memory,

@@ -7,7 +7,7 @@
 import { dnsLabel, planSlug } from "../render/names.js";
 import { didYouMean } from "./did-you-mean.js";
 import type { PathSegment } from "./locate.js";
-import type { Plan, RollingUpdate } from "./model.js";
+import type { Cluster, Plan, RollingUpdate } from "./model.js";
 import type { PhaseParsed } from "./schema.js";
 
 export interface ApiRuleContext {
@@ -21,8 +21,21 @@ export interface ApiRuleContext {
 /** At most this many unknown names get a "did you mean": each search runs over every name. */
 const MAX_HINTS = 50;
 
+/**
+ * The name of every node of the cluster, group by group: a group's own name when it has one node,
+ * `<name>-<n>` when it has several, `node-<n>` (numbered across unnamed groups) without a name.
+ * The simulated cluster and fault targets use these names.
+ */
+export function clusterNodeNames(cluster: Pick<Cluster, "nodes">): string[][] {
+  let unnamed = 0;
+  return cluster.nodes.map((group) =>
+    Array.from({ length: group.count }, (_, i) => (group.name ? (group.count === 1 ? group.name : `${group.name}-${i + 1}`) : `node-${++unnamed}`)),
+  );
+}
+
 export function checkApiRules(plan: Plan, ctx: ApiRuleContext): void {
   checkPlanNames(plan, ctx);
+  checkNodeNames(plan, ctx);
   checkServiceNames(plan, ctx);
   for (const service of plan.services.values()) {
     if (service.kind === "Deployment" && service.strategy === "RollingUpdate") {
@@ -52,6 +65,24 @@ function checkPlanNames(plan: Plan, ctx: ApiRuleContext): void {
   if (ctx.namespaceGiven && folded(plan.namespace) === undefined) {
     ctx.problem(["namespace"], `the namespace ${JSON.stringify(plan.namespace)} ${NO_FORM}`);
   }
+}
+
+/** Node names must be unique (a cluster cannot hold two nodes of one name) and have a Kubernetes form. */
+function checkNodeNames(plan: Plan, ctx: ApiRuleContext): void {
+  const groupOf = new Map<string, number>();
+  clusterNodeNames(plan.cluster).forEach((names, group) => {
+    const path = ["cluster", "nodes", group, "name"];
+    const written = plan.cluster.nodes[group]!.name;
+    if (written !== undefined && folded(written) === undefined) ctx.problem(path, `the node name ${JSON.stringify(written)} ${NO_FORM}`);
+    for (const name of names) {
+      const other = groupOf.get(name);
+      if (other !== undefined && other !== group) {
+        ctx.problem(path, `two nodes would be named ${JSON.stringify(name)} (node groups ${other + 1} and ${group + 1}); give the groups different names`);
+        return;
+      }
+      groupOf.set(name, group);
+    }
+  });
 }
 
 /**

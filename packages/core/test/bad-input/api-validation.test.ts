@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { dnsLabel } from "../../src/render/names.js";
-import { loadPlanFile, parsePlanText, PlanLoadError, type PlanProblem } from "../../src/plan/index.js";
+import { clusterNodeNames, loadPlanFile, parsePlanText, PlanLoadError, type PlanProblem } from "../../src/plan/index.js";
 
 const bad = (name: string) => fileURLToPath(new URL(`../../testdata/bad/${name}`, import.meta.url));
 
@@ -45,6 +45,20 @@ describe("names are DNS-1123 labels once folded, and unique", () => {
 
   it("checks an explicit namespace the same way", () => {
     expect(() => parsePlanText(MINIMAL.replace("name: small", "name: small\nnamespace: ——"), "p.yaml")).toThrow(/2:1: namespace: the namespace "——" has no Kubernetes form/);
+  });
+});
+
+describe("node names", () => {
+  it("must not collide once groups are numbered (the simulated cluster used to throw 'duplicate node name')", () => {
+    const twoNodes = (nodes: string) => MINIMAL.replace("nodes: [{memory: 8Gi, cpu: 4}]", `nodes: [${nodes}]`);
+    expect(() => parsePlanText(twoNodes("{name: worker, memory: 8Gi, cpu: 4}, {name: worker, memory: 4Gi, cpu: 2}"), "p.yaml")).toThrow(
+      /p\.yaml:3:\d+: cluster\.nodes\[1\]\.name: two nodes would be named "worker" \(node groups 1 and 2\)/,
+    );
+    expect(() => parsePlanText(twoNodes("{name: worker-1, memory: 8Gi, cpu: 4}, {name: worker, count: 2, memory: 4Gi, cpu: 2}"), "p.yaml")).toThrow(
+      /two nodes would be named "worker-1"/,
+    );
+    const plan = parsePlanText(twoNodes("{name: big, memory: 8Gi, cpu: 4}, {name: worker, count: 2, memory: 4Gi, cpu: 2}, {memory: 1Gi, cpu: 1}"), "p.yaml");
+    expect(clusterNodeNames(plan.cluster)).toEqual([["big"], ["worker-1", "worker-2"], ["node-1"]]);
   });
 });
 
