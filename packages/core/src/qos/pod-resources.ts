@@ -1,0 +1,74 @@
+/**
+ * Resource figures read off Kubernetes pod specs: the one implementation of the effective-request
+ * rule, shared by the real backend (live pods), the simulated cluster (the rendered pod template it
+ * runs) and the importer (the user's manifests), so all three count a pod the same way.
+ */
+import { parseQuantity } from "../quantity/index.js";
+
+type Json = Record<string, unknown>;
+
+export interface PodResources {
+  /** bytes */
+  memory: number;
+  /** millicores */
+  cpu: number;
+}
+
+export function quantityBytes(text: unknown): number {
+  return typeof text === "string" && text !== "" ? parseQuantity(text).valueNumber() : typeof text === "number" ? text : 0;
+}
+
+export function quantityMillis(text: unknown): number {
+  return typeof text === "string" && text !== "" ? parseQuantity(text).milliValueNumber() : typeof text === "number" ? text * 1000 : 0;
+}
+
+export function resourcesOf(list: unknown): PodResources {
+  const r = (list ?? {}) as Record<string, unknown>;
+  return { memory: quantityBytes(r.memory), cpu: quantityMillis(r.cpu) };
+}
+
+/**
+ * A pod's effective request (scheduler NodeResourcesFit, fit.go computePodResourceRequest):
+ * max(sum of app containers, largest init container) + pod overhead. Takes a pod or a pod
+ * template's `spec` holder (`{ spec }`).
+ */
+export function podRequests(pod: Json): PodResources {
+  const spec = (pod.spec ?? {}) as Json;
+  const of = (c: Json) => resourcesOf(((c.resources as Json | undefined)?.requests ?? {}) as Json);
+  const sum = { memory: 0, cpu: 0 };
+  for (const c of (spec.containers ?? []) as Json[]) {
+    const r = of(c);
+    sum.memory += r.memory;
+    sum.cpu += r.cpu;
+  }
+  for (const c of (spec.initContainers ?? []) as Json[]) {
+    const r = of(c);
+    sum.memory = Math.max(sum.memory, r.memory);
+    sum.cpu = Math.max(sum.cpu, r.cpu);
+  }
+  const overhead = resourcesOf(spec.overhead);
+  return { memory: sum.memory + overhead.memory, cpu: sum.cpu + overhead.cpu };
+}
+
+/**
+ * The pod's limit per resource: the sum over app containers when every one sets it (the cgroup
+ * the kubelet sizes for the pod), else none — an unlimited container leaves the pod unlimited.
+ */
+export function podLimits(pod: Json): { memory?: number; cpu?: number } {
+  const containers = (((pod.spec ?? {}) as Json).containers ?? []) as Json[];
+  const out: { memory?: number; cpu?: number } = {};
+  for (const key of ["memory", "cpu"] as const) {
+    let total = 0;
+    let all = containers.length > 0;
+    for (const c of containers) {
+      const value = ((c.resources as Json | undefined)?.limits as Record<string, unknown> | undefined)?.[key];
+      if (value === undefined) {
+        all = false;
+        break;
+      }
+      total += key === "memory" ? quantityBytes(value) : quantityMillis(value);
+    }
+    if (all) out[key] = total;
+  }
+  return out;
+}
