@@ -31,6 +31,20 @@ export const RULES = {
   "manifest-mismatch": { severity: "error", summary: "A user-supplied manifest disagrees with the plan or with itself: ports and probes (error), resources and replicas (warning)." },
   "manifest-env-missing": { severity: "error", summary: "An environment variable is read from a ConfigMap key that does not exist, or one the service reads is set by nothing." },
   "unread-content": { severity: "warning", summary: "A line of a Markdown plan the importer could not interpret (nothing is dropped silently)." },
+  // Preflight (`opdeploy preflight`, the first step of `deploy`): the plan against the live cluster.
+  "preflight-capacity": { severity: "error", summary: "The live nodes, minus what is not the plan's, cannot hold the plan's end state or a phase's peak." },
+  "preflight-cluster-mismatch": { severity: "warning", summary: "The plan's cluster: section describes nodes the live cluster does not have." },
+  "preflight-image-missing": { severity: "error", summary: "An image is on no node and its pull policy forbids pulling it." },
+  "preflight-image-unverified": { severity: "warning", summary: "An image is on no node (or the node's image list is truncated): the deploy depends on pulling it." },
+  "preflight-object-conflict": { severity: "error", summary: "An object the plan would apply belongs to another plan." },
+  "preflight-object-unmanaged": { severity: "warning", summary: "An object the plan would apply exists without an owner; the deploy adopts it." },
+  "preflight-interrupted-deploy": { severity: "warning", summary: "The namespace holds an interrupted deploy of this plan." },
+  "preflight-lease-held": { severity: "error", summary: "Another deploy or rollback holds the plan's Lease." },
+  "preflight-missing-reference": { severity: "error", summary: "A namespace, Secret, ConfigMap or StorageClass the rendered objects need does not exist." },
+  "preflight-permission": { severity: "error", summary: "The deployer may not perform a verb the deploy uses (SelfSubjectAccessReview)." },
+  "preflight-unverified": { severity: "warning", summary: "A preflight check could not read what it needs; that part was not verified." },
+  "preflight-no-metrics": { severity: "warning", summary: "metrics.k8s.io is not served: the gates measure requests only." },
+  "expected-duration": { severity: "warning", summary: "A phase's rehearsed duration is outside the plan's expected: range." },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type RuleId = keyof typeof RULES;
