@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { LineCounter, parseAllDocuments, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
+import { fieldHolders } from "../../test/helpers/field-holders.js";
 import { PlanLoadError } from "./errors.js";
 import { fastParsePlanText, resolveCoreScalar } from "./fast-parse.js";
 import { lineStartsOf, positionAt } from "./line-index.js";
@@ -88,15 +89,7 @@ const invalidPlanArb = fc
     // Arbitraries hand out shared objects (constantFrom): mutate copies only.
     const plan = structuredClone(shared);
     const replacement = structuredClone(sharedReplacement);
-    const holders: [Record<string | number, unknown>, string | number][] = [];
-    const walk = (value: unknown): void => {
-      if (value === null || typeof value !== "object") return;
-      for (const [key, inner] of Object.entries(value)) {
-        holders.push([value as Record<string | number, unknown>, Array.isArray(value) ? Number(key) : key]);
-        walk(inner);
-      }
-    };
-    walk(plan);
+    const holders = fieldHolders(plan);
     const [holder, key] = holders[pick % holders.length]!;
     if (how === "replace") holder[key] = replacement;
     else if (how === "remove" && !Array.isArray(holder)) delete holder[key];
@@ -166,7 +159,8 @@ function renderYaml(value: unknown, seed: number): string {
         block(item, indent + 2, `${head}`);
       } else {
         lines.push(`${head}${comment()}`);
-        block(item, Array.isArray(item) && chance(0.5) ? indent : indent + 2, "");
+        // A list may sit at its key's indentation (`key:\n- a`), never at its parent list's.
+        block(item, Array.isArray(item) && !Array.isArray(v) && chance(0.5) ? indent : indent + 2, "");
       }
     });
   };

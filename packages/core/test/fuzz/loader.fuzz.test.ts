@@ -11,6 +11,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { checkPlan } from "../../src/checks/index.js";
 import { parsePlanDocument } from "../../src/document/read-plan.js";
+import { fieldHolders } from "../helpers/field-holders.js";
 import { PlanLoadError } from "../../src/plan/index.js";
 
 const repo = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
@@ -91,15 +92,7 @@ const VALUES: unknown[] = [
 /** Replaces, adds or removes one field anywhere in a parsed plan. */
 function mutateValue(root: unknown, pick: number, value: unknown, how: number): unknown {
   const plan = structuredClone(root);
-  const holders: [Record<string | number, unknown>, string | number][] = [];
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    for (const [key, inner] of Object.entries(node)) {
-      holders.push([node as Record<string | number, unknown>, Array.isArray(node) ? Number(key) : key]);
-      walk(inner);
-    }
-  };
-  walk(plan);
+  const holders = fieldHolders(plan);
   if (holders.length === 0) return plan;
   const [holder, key] = holders[pick % holders.length]!;
   const copy = structuredClone(value);
