@@ -36,6 +36,30 @@ function breaches(name: string, stats: Stats, latency: number | undefined, error
 
 const ms = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(1));
 
+type Row = Stats & { requestsPerSecond: number };
+
+/** The text report: one row per service and overall, the triggers, then errors and breaches. */
+function perfText(report: { services: (Row & { service: string })[]; overall: Row }, triggers: { latency?: number | undefined; errorRate?: number | undefined }, errors: string[], over: string[]): string {
+  const row = (name: string, s: Row) => [
+    name,
+    String(s.total),
+    s.unreachable ? "-" : s.requestsPerSecond.toFixed(0),
+    ms(s.latencyMs?.average),
+    ms(s.latencyMs?.p50),
+    ms(s.latencyMs?.p95),
+    ms(s.latencyMs?.p99),
+    `${s.errorRatePercent}%`,
+  ];
+  const { latency, errorRate } = triggers;
+  return [
+    rowsTable([["SERVICE", "REQUESTS", "REQ/S", "AVG MS", "P50", "P95", "P99", "ERRORS"], ...report.services.map((s) => row(s.service, s)), row("overall", report.overall)]),
+    "",
+    `rollback triggers: latency ${latency !== undefined ? `${latency} ms` : "not set"}, error rate ${errorRate !== undefined ? `${errorRate}%` : "not set"}`,
+    ...errors.map((e) => `ERROR: ${e}`),
+    ...(over.length === 0 ? (errors.length === 0 ? ["within the triggers"] : []) : over.map((b) => `OVER: ${b}`)),
+  ].join("\n");
+}
+
 export const perfCommand: Command = {
   name: "perf",
   summary: "Load the HTTP services briefly and compare latency and error rate with the rollback triggers",
@@ -110,28 +134,7 @@ export const perfCommand: Command = {
       if (format === "json") {
         io.out(JSON.stringify({ ...report, triggers: { latencyMs: latency ?? null, errorRatePercent: errorRate ?? null }, errors, breaches: over, ok }, null, 2));
       } else {
-        const row = (name: string, s: Stats & { requestsPerSecond: number }) => [
-          name,
-          String(s.total),
-          s.unreachable ? "-" : s.requestsPerSecond.toFixed(0),
-          ms(s.latencyMs?.average),
-          ms(s.latencyMs?.p50),
-          ms(s.latencyMs?.p95),
-          ms(s.latencyMs?.p99),
-          `${s.errorRatePercent}%`,
-        ];
-        const lines = [
-          rowsTable([
-            ["SERVICE", "REQUESTS", "REQ/S", "AVG MS", "P50", "P95", "P99", "ERRORS"],
-            ...report.services.map((s) => row(s.service, s)),
-            row("overall", report.overall),
-          ]),
-          "",
-          `rollback triggers: latency ${latency !== undefined ? `${latency} ms` : "not set"}, error rate ${errorRate !== undefined ? `${errorRate}%` : "not set"}`,
-          ...errors.map((e) => `ERROR: ${e}`),
-          ...(over.length === 0 ? (errors.length === 0 ? ["within the triggers"] : []) : over.map((b) => `OVER: ${b}`)),
-        ];
-        io.out(lines.join("\n"));
+        io.out(perfText(report, { latency, errorRate }, errors, over));
       }
       return ok ? EXIT.ok : EXIT.failed;
     } finally {
