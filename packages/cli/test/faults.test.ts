@@ -76,6 +76,19 @@ describe("signals during deploy", () => {
   }
 });
 
+describe("a hung API server", () => {
+  it("deploy gives up at the API deadline with exit 3, naming the call, instead of waiting for minutes", async () => {
+    fake.server.injectFault({ hang: true, times: Infinity });
+    const started = Date.now();
+    const run = await runCli(["deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", fake.kubeconfig], { env: { OPDEPLOY_API_TIMEOUT: "0.5" } });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/^opdeploy deploy: .*GET \/\S+: no answer from the API server within 500 ms$/m);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(fake.server.faulted.length).toBeGreaterThan(0);
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  }, 60_000);
+});
+
 describe("kubeconfig trouble", () => {
   it("no kubeconfig anywhere: exit 3 and where it looked, for every command that needs a cluster", async () => {
     const home = await mkdtemp(join(tmpdir(), "opdeploy-home-"));
