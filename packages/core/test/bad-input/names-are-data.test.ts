@@ -14,6 +14,7 @@ import { readPlanDocument, parsePlanDocument } from "../../src/document/read-pla
 import { buildDependencyGraph, criticalPath, findCycles, topologicalGenerations } from "../../src/graph/index.js";
 import { loadPlanFile, parsePlanText, PlanLoadError } from "../../src/plan/index.js";
 import { MAX_MANIFEST_BYTES, readBoundedFile } from "../../src/plan/read-bounded.js";
+import { importMarkdown } from "../../src/markdown/index.js";
 import { renderManifests } from "../../src/render/index.js";
 
 const testdata = (path: string) => fileURLToPath(new URL(`../../testdata/${path}`, import.meta.url));
@@ -146,5 +147,34 @@ describe("files a plan names are read only when they are regular files of sane s
     ]);
     await expect(readPlanDocument(join(dir, "pipe"))).rejects.toThrow(/pipe:1:1: cannot read plan: is not a regular file/);
     await expect(loadPlanFile("/dev/zero")).rejects.toThrow(/cannot read plan: is not a regular file/);
+  });
+});
+
+describe("import says what it assumed", () => {
+  const doc = (validation: string) =>
+    [
+      "# Rollout Plan - Shop",
+      "",
+      "### **Phase 1: Apps (Priority 1)**",
+      "| Service | Memory | CPU | Port | Dependencies | Validation |",
+      "|---------|--------|-----|------|--------------|------------|",
+      `| **web** | 128Mi | 100m | 8080 | None | ${validation} |`,
+      "",
+    ].join("\n");
+
+  it("a /healthz the document never mentions comes with a note on the row", () => {
+    const imported = importMarkdown(doc("Health check endpoints"), "plan.md");
+    expect((imported.raw as { services: Record<string, { validate?: unknown }> }).services.web!.validate).toEqual({ http: "/healthz" });
+    expect(imported.notes).toContainEqual({
+      line: 6,
+      kind: "assumed",
+      message: 'web: "Health check endpoints" read as an HTTP check of /healthz — the document names no path; write the one the service serves if it differs',
+    });
+  });
+
+  it("a path written in the document needs no note", () => {
+    const imported = importMarkdown(doc("GET /ready"), "plan.md");
+    expect((imported.raw as { services: Record<string, { validate?: unknown }> }).services.web!.validate).toEqual({ http: "/ready" });
+    expect(imported.notes.filter((n) => n.message.includes("HTTP check"))).toEqual([]);
   });
 });
