@@ -15,7 +15,9 @@
  * over, instead of every other deployer being locked out for as long as the stuck process
  * lives. The stalled deploy learns it through `lost` and stops at its next step boundary.
  * A deploy whose steps legitimately wait longer than the lease duration without anything to
- * report must call `progress()` from its wait loop or raise `stallSeconds`.
+ * report must call `progress()` from its wait loop or raise `stallSeconds`. A holder that never
+ * calls `progress()` (rollback, older callers) is not watched for stalls: the lease is renewed
+ * for as long as the process lives, as before — the watch starts with the first call.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -62,7 +64,8 @@ export class LeaseLock {
   lost: string | undefined;
   private readonly now: () => number;
   private lastRenewMs = 0;
-  private lastProgressMs = 0;
+  /** undefined until the first progress(): no stall watch for holders that never report. */
+  private lastProgressMs: number | undefined;
   readonly stallSeconds: number;
 
   constructor(
@@ -82,9 +85,9 @@ export class LeaseLock {
     this.lastProgressMs = this.now();
   }
 
-  /** Seconds since the last progress (or since the lease was taken). */
+  /** Seconds since the last progress(); 0 before the first one. */
   get stalledSeconds(): number {
-    return Math.max(0, (this.now() - this.lastProgressMs) / 1000);
+    return this.lastProgressMs === undefined ? 0 : Math.max(0, (this.now() - this.lastProgressMs) / 1000);
   }
 
   private get path(): string {
@@ -126,7 +129,7 @@ export class LeaseLock {
   private started(): void {
     this.held = true;
     this.lastRenewMs = this.now();
-    this.lastProgressMs = this.lastRenewMs;
+    if (this.lastProgressMs !== undefined) this.lastProgressMs = this.lastRenewMs;
     const every = (this.options.renewSeconds ?? LEASE_RENEW_SECONDS) * 1000;
     this.timer = setInterval(() => {
       // A renewal against a slow server may outlast the interval: never run two at once.

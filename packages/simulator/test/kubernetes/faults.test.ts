@@ -183,6 +183,10 @@ describe("a hung API server", () => {
     expect(server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-x")!.spec.renewTime).toBe(renewTime);
     // The lease was last renewed at 01:20; 60 s later it is stale and b takes it over.
     expect(await b.acquire()).toEqual({ tookOver: "a" });
+    // A holder that never reports progress (a rollback, an older caller) is not watched for stalls.
+    now += 200_000;
+    expect(await b.renew()).toBe(true);
+    expect(b.lost).toBeUndefined();
   });
 
   it("a deploy whose API server hangs mid-rollout fails within the deadlines, not after minutes", async () => {
@@ -233,7 +237,6 @@ describe("a flaky API server", () => {
 function shopPlan() {
   return makePlan({
     name: "shop",
-    namespace: "shop",
     services: [
       makeService("db", { memory: 256 * Mi, cpu: 250, port: 5432, validate: { kind: "none" } }),
       makeService("api", { memory: 128 * Mi, cpu: 100, port: 8080, dependsOn: ["db"], validate: { kind: "none" } }),
