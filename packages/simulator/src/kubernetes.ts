@@ -9,3 +9,4 @@ export * from "./cluster/kubernetes/index.js";
 export * from "./deploy/index.js";
 export * from "./validation/index.js";
 export * from "./perf/index.js";
+export * from "./preflight/index.js";

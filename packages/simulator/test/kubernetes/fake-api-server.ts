@@ -46,7 +46,18 @@ const RESOURCES: Resource[] = [
   { apiVersion: "apps/v1", plural: "deployments", kind: "Deployment", namespaced: true },
   { apiVersion: "apps/v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true },
   { apiVersion: "coordination.k8s.io/v1", plural: "leases", kind: "Lease", namespaced: true },
+  { apiVersion: "storage.k8s.io/v1", plural: "storageclasses", kind: "StorageClass", namespaced: false },
 ];
+
+/** Where SelfSubjectAccessReviews are created (preflight's permission check). */
+const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
+export interface AddNodeOptions {
+  /** node.status.images: each entry the names of one image (the kubelet lists tag and digest names). */
+  images?: string[][];
+  /** spec.providerID, e.g. kind's `kind://docker/<cluster>/<node>`. */
+  providerID?: string;
+}
 
 interface Change {
   rv: number;
@@ -98,6 +109,11 @@ export class FakeApiServer {
   autoReadyMs: number | undefined;
   /** Workload names whose pods stay Pending with a FailedScheduling event instead. */
   readonly unschedulable = new Set<string>();
+  /**
+   * SelfSubjectAccessReviews answered "denied": `verb group/resource` (core group empty:
+   * "delete /secrets"; subresources as "create /pods/portforward"). Everything else is allowed.
+   */
+  readonly denied = new Set<string>();
   private readonly store = new Map<string, { resource: Resource; object: Json }>();
   private readonly changes: Change[] = [];
   private compactedBelow = 0;
@@ -224,12 +240,14 @@ export class FakeApiServer {
     });
   }
 
-  addNode(name: string, memory: string, cpu: string): void {
+  addNode(name: string, memory: string, cpu: string, options: AddNodeOptions = {}): void {
     this.upsert("v1", "nodes", {
       metadata: { name },
+      ...(options.providerID !== undefined ? { spec: { providerID: options.providerID } } : {}),
       status: {
         capacity: { memory, cpu, pods: "110" },
         allocatable: { memory, cpu, pods: "110" },
+        ...(options.images !== undefined ? { images: options.images.map((names) => ({ names, sizeBytes: 1_000_000 })) } : {}),
         conditions: [
           { type: "Ready", status: "True" },
           { type: "MemoryPressure", status: "False" },
@@ -385,6 +403,7 @@ export class FakeApiServer {
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.send(res, 401, this.statusBody(401, "Unauthorized", "Unauthorized"));
 
     const path = url.pathname;
+    if (path === SSAR_PATH && req.method === "POST") return this.accessReview(res, body);
     // Discovery.
     const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/.exec(path);
     if (discovery) {
@@ -488,6 +507,14 @@ export class FakeApiServer {
       default:
         return this.send(res, 405, this.statusBody(405, "MethodNotAllowed", `${req.method}`));
     }
+  }
+
+  /** A SelfSubjectAccessReview: allowed unless `verb group/resource[/subresource]` is in `denied`; nothing is stored. */
+  private accessReview(res: http.ServerResponse, body: Json | undefined): void {
+    const a = body?.spec?.resourceAttributes ?? {};
+    const resource = `${a.group ?? ""}/${a.resource ?? ""}${a.subresource ? `/${a.subresource}` : ""}`;
+    const allowed = !this.denied.has(`${a.verb} ${resource}`);
+    this.send(res, 201, { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: body?.spec ?? {}, status: { allowed, ...(allowed ? {} : { reason: "fake: denied by the test" }) } });
   }
 
   private watch(resource: Resource, namespace: string | undefined, url: URL, res: http.ServerResponse): void {
