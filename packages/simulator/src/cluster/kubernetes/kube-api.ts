@@ -13,7 +13,7 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import { KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ClusterError } from "../cluster.js";
 import { kubeConfigSecrets, redactCredentials } from "./kubeconfig.js";
@@ -77,7 +77,6 @@ interface Answer {
 }
 
 export class KubeApi {
-  readonly objects: KubernetesObjectApi;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   /** Retries made so far (tests, diagnostics). */
@@ -89,7 +88,6 @@ export class KubeApi {
     readonly kubeConfig: KubeConfig,
     private readonly options: KubeApiOptions = {},
   ) {
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.secrets = kubeConfigSecrets(kubeConfig);
     this.timeoutMs = options.timeoutMs ?? defaultApiTimeoutMs();
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
