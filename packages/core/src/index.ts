@@ -3,6 +3,7 @@ export * from "./plan/errors.js";
 export * from "./checks/index.js";
 export * from "./quantity/index.js";
 export * from "./qos/index.js";
+export * from "./scheduling/index.js";
 export * from "./graph/index.js";
 export * from "./markdown/index.js";
 export * from "./report/index.js";

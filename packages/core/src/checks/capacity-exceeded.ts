@@ -1,37 +1,32 @@
 /**
- * Requests are reserved whether used or not: once the sum of requests reaches the cluster's
- * allocatable, further pods stay Pending (the user's incident: 8 of 26 services Pending). Reported
- * once per resource, at the first phase that goes over.
+ * Requests are reserved whether used or not, per node: once no node has room for the next pod it
+ * stays Pending (the user's incident: 8 of 26 services Pending). The plan's pods are placed one at
+ * a time with the scheduler's rules (fit-plan.ts), phase by phase; the first pod left Pending is
+ * reported, with the scheduler's FailedScheduling message — the rollout stops there. Services that
+ * fit no node even on an empty cluster are `unschedulable` and not reported again here.
  */
 import type { Plan } from "../plan/model.js";
-import { planTotals } from "../report/plan-totals.js";
+import { clusterAllocatable } from "../report/allocatable.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory, share } from "./describe.js";
+import { fitPlanOnce } from "./fit-plan.js";
 
-export function checkCapacity(plan: Plan): Finding[] {
-  const totals = planTotals(plan);
-  const findings: Finding[] = [];
-  const resources = [
-    { key: "memory", used: (i: number) => totals.phases[i]!.cumulative.memoryBytes, whole: totals.allocatable.memoryBytes, show: memory },
-    { key: "CPU", used: (i: number) => totals.phases[i]!.cumulative.cpuMillis, whole: totals.allocatable.cpuMillis, show: cpu },
-  ] as const;
-  for (const resource of resources) {
-    const index = plan.phases.findIndex((_, i) => resource.used(i) > resource.whole);
-    if (index < 0) continue;
-    const phase = plan.phases[index]!;
-    const used = resource.used(index);
-    const over = used - resource.whole;
-    const servicesSoFar = totals.phases.slice(0, index + 1).flatMap((p) => p.batches.flatMap((b) => b.services.map((s) => s.name)));
-    findings.push(
-      makeFinding("capacity-exceeded", {
-        message:
-          `after ${phase.name}, ${resource.key} requests add up to ${resource.show(used)}, ${share(used, resource.whole)} of the cluster's allocatable ${resource.show(resource.whole)} (capacity − reserved): ` +
-          `pods beyond it stay Pending. Cut requests by at least ${resource.show(over)} by then, or add nodes.`,
-        services: servicesSoFar,
-        location: phase.location,
-        phase: phase.name,
-      }),
-    );
-  }
-  return findings;
+export function checkCapacity(plan: Plan, fit = fitPlanOnce(plan)): Finding[] {
+  const pending = fit.firstPending;
+  if (!pending || fit.unschedulable.has(pending.service)) return [];
+  const phase = plan.phases[pending.phaseIndex]!;
+  const whole = clusterAllocatable(plan);
+  const batch = phase.batches.length > 1 ? ` (batch ${pending.batchIndex + 1})` : "";
+  return [
+    makeFinding("capacity-exceeded", {
+      message:
+        `in ${phase.name}${batch}, a pod of ${pending.service} stays Pending: ${pending.message} ` +
+        `By then requests hold ${memory(pending.requested.memory)} memory (${share(pending.requested.memory, whole.memory)} of allocatable ${memory(whole.memory)}) ` +
+        `and ${cpu(pending.requested.cpu)} CPU (${share(pending.requested.cpu, whole.cpu)} of ${cpu(whole.cpu)}), spread over the nodes so that none has room for it. ` +
+        `Cut requests or add nodes.`,
+      services: [pending.service],
+      location: phase.location,
+      phase: phase.name,
+    }),
+  ];
 }

@@ -136,7 +136,11 @@ describe("rules on small plans", () => {
       .build();
     const found = ofRule(checkPlan(plan), "unschedulable");
     expect(found.map((f) => f.services)).toEqual([["too-big"]]);
-    expect(found[0]!.message).toContain("3,584Mi");
+    expect(found[0]!.message).toContain("largest node allocatable: 3,584Mi memory");
+    // The scheduler's own words (fit.go reasons, FitError.Error, DefaultPreemption's suffix).
+    expect(found[0]!.message).toContain(
+      "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..",
+    );
   });
 
   it("capacity-exceeded at the first phase whose cumulative requests pass allocatable", () => {
@@ -149,11 +153,13 @@ describe("rules on small plans", () => {
       .phase("two", { batches: [["b"]] })
       .phase("three", { batches: [["c"]] })
       .build();
-    // after one: 2Gi; after two: 4Gi = allocatable (fits exactly); after three: 5Gi.
+    // after one: 2Gi on one node; after two: both nodes full (equality fits); c finds no room.
     const found = ofRule(checkPlan(plan), "capacity-exceeded");
     expect(found).toHaveLength(1);
     expect(found[0]!.phase).toBe("three");
-    expect(found[0]!.message).toContain("5Gi, 125.0% of the cluster's allocatable 4Gi");
+    expect(found[0]!.services).toEqual(["c"]);
+    expect(found[0]!.message).toContain("a pod of c stays Pending: 0/2 nodes are available: 2 Insufficient memory.");
+    expect(found[0]!.message).toContain("4Gi memory (100.0% of allocatable 4Gi)");
   });
 
   it("gate-unreachable when the plan's own requests pass the gate (exact at the boundary)", () => {

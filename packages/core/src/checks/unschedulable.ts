@@ -1,36 +1,34 @@
 /**
- * A pod that fits no node stays Pending for ever. The scheduler's NodeResourcesFit filter
- * (kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go) rejects a node when a requested
- * resource is > 0 and above the node's allocatable minus what is already requested; even on an
- * empty node, a request above allocatable can never fit. CPU and memory must fit on the same node.
+ * A pod that fits no node stays Pending for ever. The scheduler's filters (TaintToleration, then
+ * NodeResourcesFit, kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go) reject a node
+ * when a requested resource is > 0 and above the node's allocatable minus what is already
+ * requested; here the nodes are empty but for kind's kube-system pods (`overhead: kind`), and on a
+ * kind cluster with workers the control plane is tainted. The message is the scheduler's own.
  */
 import type { Plan } from "../plan/model.js";
-import { nodeAllocatable } from "../report/allocatable.js";
+import { clusterNodes } from "../scheduling/nodes.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory } from "./describe.js";
+import { fitPlanOnce, servicePodRequest } from "./fit-plan.js";
 
-export function checkSchedulable(plan: Plan): Finding[] {
-  const nodes = plan.cluster.nodes.filter((g) => g.count > 0).map((g) => nodeAllocatable(g, plan.cluster.reserved));
-  const largestMemory = nodes.reduce((m, n) => Math.max(m, n.memory), 0);
-  const largestCpu = nodes.reduce((m, n) => Math.max(m, n.cpu), 0);
+export function checkSchedulable(plan: Plan, fit = fitPlanOnce(plan)): Finding[] {
   const findings: Finding[] = [];
-  for (const service of plan.services.values()) {
-    const { requests } = service;
-    const fits = (n: { memory: number; cpu: number }) =>
-      (requests.memory <= 0 || requests.memory <= n.memory) && (requests.cpu <= 0 || requests.cpu <= n.cpu);
-    if (nodes.some(fits)) continue;
-    if (requests.memory <= 0 && requests.cpu <= 0) continue;
-    const tooMuch: string[] = [];
-    if (requests.memory > largestMemory) tooMuch.push(`${memory(requests.memory)} memory (largest node allocatable: ${memory(largestMemory)})`);
-    if (requests.cpu > largestCpu) tooMuch.push(`${cpu(requests.cpu)} CPU (largest node allocatable: ${cpu(largestCpu)})`);
-    const what =
-      tooMuch.length > 0
-        ? `requests ${tooMuch.join(" and ")} per pod`
-        : `requests ${memory(requests.memory)} memory and ${cpu(requests.cpu)} CPU per pod, and no single node has both`;
+  if (fit.unschedulable.size === 0) return findings;
+  const nodes = clusterNodes(plan.cluster);
+  const largest = {
+    memory: nodes.reduce((m, n) => Math.max(m, n.allocatable.memory), 0),
+    cpu: nodes.reduce((m, n) => Math.max(m, n.allocatable.cpu), 0),
+  };
+  for (const [name, message] of fit.unschedulable) {
+    const service = plan.services.get(name)!;
+    const request = servicePodRequest(service);
+    const kind = plan.cluster.overhead === "kind" ? " and kind's kube-system pods" : "";
     findings.push(
       makeFinding("unschedulable", {
-        message: `${service.name} ${what}, so its pods can never be scheduled (allocatable = capacity − reserved); lower the requests or add a larger node.`,
-        services: [service.name],
+        message:
+          `${name} requests ${memory(request.memory)} memory and ${cpu(request.cpu)} CPU per pod, more than any node can take even when empty ` +
+          `(largest node allocatable: ${memory(largest.memory)} memory, ${cpu(largest.cpu)} CPU; allocatable = capacity − reserved${kind}), so its pods stay Pending: ${message} Lower the requests or add a larger node.`,
+        services: [name],
         location: service.location,
       }),
     );

@@ -3,6 +3,7 @@
  * rule, shared by the real backend (live pods), the simulated cluster (the rendered pod template it
  * runs) and the importer (the user's manifests), so all three count a pod the same way.
  */
+import { podRequest } from "../scheduling/pod-request.js";
 import { parseQuantity } from "../quantity/index.js";
 
 type Json = Record<string, unknown>;
@@ -28,26 +29,26 @@ export function resourcesOf(list: unknown): PodResources {
 }
 
 /**
- * A pod's effective request (scheduler NodeResourcesFit, fit.go computePodResourceRequest):
- * max(sum of app containers, largest init container) + pod overhead. Takes a pod or a pod
+ * A pod's effective request (scheduler NodeResourcesFit, fit.go computePodResourceRequest): the
+ * scheduling module's `podRequest` — app containers plus native sidecars (init containers with
+ * `restartPolicy: Always`), or the largest ordinary init container plus the sidecars before it,
+ * plus the pod overhead. A container with a limit and no request counts the limit, as API
+ * defaulting fills it in (pkg/apis/core/v1/defaults.go SetDefaults_Pod). Takes a pod or a pod
  * template's `spec` holder (`{ spec }`).
  */
 export function podRequests(pod: Json): PodResources {
   const spec = (pod.spec ?? {}) as Json;
-  const of = (c: Json) => resourcesOf(((c.resources as Json | undefined)?.requests ?? {}) as Json);
-  const sum = { memory: 0, cpu: 0 };
-  for (const c of (spec.containers ?? []) as Json[]) {
-    const r = of(c);
-    sum.memory += r.memory;
-    sum.cpu += r.cpu;
-  }
-  for (const c of (spec.initContainers ?? []) as Json[]) {
-    const r = of(c);
-    sum.memory = Math.max(sum.memory, r.memory);
-    sum.cpu = Math.max(sum.cpu, r.cpu);
-  }
-  const overhead = resourcesOf(spec.overhead);
-  return { memory: sum.memory + overhead.memory, cpu: sum.cpu + overhead.cpu };
+  const of = (c: Json) => {
+    const resources = (c.resources ?? {}) as Json;
+    const requests = (resources.requests ?? {}) as Json;
+    const limits = (resources.limits ?? {}) as Json;
+    return resourcesOf({ memory: requests.memory ?? limits.memory, cpu: requests.cpu ?? limits.cpu });
+  };
+  return podRequest({
+    containers: ((spec.containers ?? []) as Json[]).map(of),
+    initContainers: ((spec.initContainers ?? []) as Json[]).map((c) => ({ ...of(c), restartable: c.restartPolicy === "Always" })),
+    overhead: resourcesOf(spec.overhead),
+  });
 }
 
 /**

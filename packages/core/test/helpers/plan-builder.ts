@@ -55,6 +55,7 @@ export interface ClusterSpec {
   cpu?: number;
   pods?: number;
   reserved?: { memory: number; cpu: number };
+  overhead?: "none" | "kind";
 }
 
 export class PlanBuilder {
@@ -170,7 +171,7 @@ export class PlanBuilder {
           },
         ],
         reserved: c.reserved ?? { memory: 0, cpu: 0 },
-        overhead: "none",
+        overhead: c.overhead ?? "none",
         location: this.at(this.clusterLine || 1),
       },
       rollback: { scope: "phase", timeoutSeconds: 300, forSeconds: 30, location: this.at(1) },

@@ -1,0 +1,94 @@
+/**
+ * `check` places pods per node with the scheduler's rules (issue 9): the cases where summing
+ * requests over the cluster said "fits" and Kubernetes leaves a pod Pending.
+ */
+import { describe, expect, it } from "vitest";
+import { Gi, Mi, planBuilder } from "../../test/helpers/plan-builder.js";
+import { checkPlan } from "./check-plan.js";
+import { fitPlan } from "./fit-plan.js";
+
+const rules = (plan: Parameters<typeof checkPlan>[0], rule: string) => checkPlan(plan).filter((f) => f.rule === rule);
+
+describe("per-node fit in check", () => {
+  it("two 4Gi nodes and three 2.5Gi replicas: one pod stays Pending though 7.5Gi < 8Gi", () => {
+    const plan = planBuilder()
+      .cluster({ nodes: 2, memory: 4 * Gi, cpu: 4000 })
+      .service("app", { memory: 2560 * Mi, cpu: 100, replicas: 3 })
+      .phase("p", { batches: [["app"]] })
+      .build();
+    const [finding] = rules(plan, "capacity-exceeded");
+    expect(finding!.services).toEqual(["app"]);
+    // fit.go: 4Gi − 2.5Gi = 1.5Gi left on each node, less than 2.5Gi.
+    expect(finding!.message).toContain("0/2 nodes are available: 2 Insufficient memory.");
+    expect(rules(plan, "unschedulable")).toEqual([]);
+  });
+
+  it("an 8Gi kind node and a 7,987Mi app: kind's kube-system pods hold 290Mi, so it is unschedulable", () => {
+    const build = (memory: number) =>
+      planBuilder()
+        .cluster({ memory: 8 * Gi, cpu: 16_000, overhead: "kind" })
+        .service("big", { memory, cpu: 100 })
+        .phase("p", { batches: [["big"]] })
+        .build();
+    const [finding] = rules(build(7987 * Mi), "unschedulable");
+    expect(finding!.message).toContain("0/1 nodes are available: 1 Insufficient memory.");
+    expect(finding!.message).toContain("kind's kube-system pods");
+    // 8,192Mi − 290Mi = 7,902Mi is exactly what is left: equality fits (fit.go).
+    expect(rules(build(7902 * Mi), "unschedulable")).toEqual([]);
+    expect(rules(build(7903 * Mi), "unschedulable")).toHaveLength(1);
+  });
+
+  it("kind with workers: the control plane keeps its NoSchedule taint and takes no app pod", () => {
+    const plan = planBuilder()
+      .cluster({ nodes: 2, memory: 4 * Gi, cpu: 4000, overhead: "kind" })
+      .service("app", { memory: 1 * Gi, cpu: 100, replicas: 4 })
+      .phase("p", { batches: [["app"]] })
+      .build();
+    // The worker holds kindnet (50Mi) and three 1Gi pods; the fourth finds the control plane tainted.
+    const report = fitPlan(plan);
+    expect(report.firstPending?.message).toBe(
+      "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. " +
+        "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling..",
+    );
+  });
+
+  it("a single kind node is untainted (kind removes the taint when there are no workers)", () => {
+    const plan = planBuilder()
+      .cluster({ nodes: 1, memory: 4 * Gi, cpu: 4000, overhead: "kind" })
+      .service("app", { memory: 1 * Gi, cpu: 100, replicas: 3 })
+      .phase("p", { batches: [["app"]] })
+      .build();
+    expect(fitPlan(plan).firstPending).toBeUndefined();
+  });
+
+  it("places phases cumulatively: a later phase fails where an earlier one left no room", () => {
+    const plan = planBuilder()
+      .cluster({ nodes: 2, memory: 2 * Gi, cpu: 4000 })
+      .service("a", { memory: 1536 * Mi, replicas: 2 })
+      .service("b", { memory: 1 * Gi })
+      .phase("one", { batches: [["a"]] })
+      .phase("two", { batches: [["b"]] })
+      .build();
+    const report = fitPlan(plan);
+    expect(report.firstPending).toMatchObject({ service: "b", phaseIndex: 1, batchIndex: 0 });
+    expect(report.unschedulable.size).toBe(0);
+  });
+
+  it("a lower-priority pod on the node: the preemption part gives the reasons left once it is gone", () => {
+    const plan = planBuilder()
+      .cluster({ nodes: 1, memory: 2 * Gi, cpu: 4000 })
+      .service("low", { memory: 1 * Gi })
+      .service("high", { memory: 3 * Gi })
+      .phase("one", { batches: [["low"]] })
+      .phase("two", { batches: [["high"]] })
+      .build();
+    plan.services.get("high")!.priority = 1000;
+    // default_preemption.go SelectVictimsOnNode: without the victim the pod still does not fit,
+    // so the filter's status is the node's preemption reason.
+    const report = fitPlan(plan);
+    expect(report.unschedulable.get("high")).toContain("1 No preemption victims found for incoming pod..");
+    expect(report.firstPending?.message).toBe(
+      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 Insufficient memory..",
+    );
+  });
+});

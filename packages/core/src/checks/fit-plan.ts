@@ -1,0 +1,102 @@
+/**
+ * A fresh install of the plan, pod by pod, on the plan's nodes: the scheduler's filter and scores
+ * (../scheduling) applied to each phase's cumulative state, in the order the simulated cluster
+ * creates the pods. `check`'s `unschedulable` and `capacity-exceeded` read their answers here, so
+ * `check` and `simulate` agree on whether a pod fits and word it the same way.
+ *
+ * Pod order, as the rollout runs it: batches in plan order, each waited for before the next; in a
+ * batch, every Deployment's replicas and every StatefulSet's first pod are created at once and
+ * scheduled in one pass, higher priority first (queuesort/priority_sort.go), then creation order;
+ * a StatefulSet's further ordinals come one by one (OrderedReady), each after the previous is Ready —
+ * here, after the batch's first pass, ordinal by ordinal.
+ */
+import type { Plan, Service } from "../plan/model.js";
+import { placeServices } from "../report/placement.js";
+import { NodePacking, type PackedPod } from "../scheduling/packing.js";
+import type { ResourcePair } from "../scheduling/pod-request.js";
+
+/** The request the simulated pod carries: a limit stands in for a missing request (API defaulting). */
+export function servicePodRequest(service: Service): ResourcePair {
+  return {
+    memory: service.requests.memory || service.limits.memory || 0,
+    cpu: service.requests.cpu || service.limits.cpu || 0,
+  };
+}
+
+export interface PodPending {
+  service: string;
+  phaseIndex: number;
+  batchIndex: number;
+  /** The FailedScheduling message the scheduler gives for the pod. */
+  message: string;
+  /** Requests bound to the nodes when the pod failed (kind's kube-system pods included). */
+  requested: ResourcePair;
+}
+
+export interface FitReport {
+  /** Services whose pod fits no node of the empty cluster (kind's system pods only), with the message. */
+  unschedulable: Map<string, string>;
+  /** The first pod of the rollout left Pending, when the others fit: the rollout stops there. */
+  firstPending?: PodPending;
+}
+
+function servicePods(service: Service, count: number): PackedPod[] {
+  const pod: PackedPod = { owner: service.name, request: servicePodRequest(service), priority: service.priority };
+  return Array.from({ length: count }, () => pod);
+}
+
+/** Pods of one batch in scheduling order: the first pass (sorted by priority, stable), then StatefulSet ordinals. */
+function batchPods(services: readonly Service[]): PackedPod[] {
+  const first = services.flatMap((s) => servicePods(s, s.kind === "StatefulSet" ? Math.min(1, s.replicas) : s.replicas));
+  first.sort((a, b) => b.priority - a.priority);
+  const later: PackedPod[] = [];
+  const most = Math.max(0, ...services.filter((s) => s.kind === "StatefulSet").map((s) => s.replicas));
+  for (let ordinal = 1; ordinal < most; ordinal++) {
+    for (const s of services) if (s.kind === "StatefulSet" && s.replicas > ordinal) later.push(...servicePods(s, 1));
+  }
+  return [...first, ...later];
+}
+
+const cache = new WeakMap<Plan, FitReport>();
+
+/** `fitPlan` with seed 1, computed once per plan object (two checks read it). */
+export function fitPlanOnce(plan: Plan): FitReport {
+  let report = cache.get(plan);
+  if (!report) cache.set(plan, (report = fitPlan(plan)));
+  return report;
+}
+
+export function fitPlan(plan: Plan, seed = 1): FitReport {
+  const unschedulable = new Map<string, string>();
+  // One trial per distinct request: 100k services share a handful of sizes.
+  const trials = new Map<string, string | undefined>();
+  for (const service of plan.services.values()) {
+    const [pod] = servicePods(service, 1);
+    if (!pod) continue;
+    const key = `${pod.request.memory}/${pod.request.cpu}/${pod.priority}`;
+    if (!trials.has(key)) trials.set(key, NodePacking.forCluster(plan.cluster, seed).place(pod).message);
+    const message = trials.get(key);
+    if (message !== undefined) unschedulable.set(service.name, message);
+  }
+  const packing = NodePacking.forCluster(plan.cluster, seed);
+  const first = placeServices(plan).first;
+  for (const [phaseIndex, phase] of plan.phases.entries()) {
+    for (const [batchIndex, batch] of phase.batches.entries()) {
+      const services = batch.services
+        .filter((name) => first.get(name)?.phaseIndex === phaseIndex && first.get(name)?.batchIndex === batchIndex)
+        .map((name) => plan.services.get(name))
+        .filter((s): s is Service => s !== undefined);
+      for (const pod of batchPods(services)) {
+        const result = packing.place(pod);
+        if (result.message === undefined) continue;
+        const requested = { memory: 0, cpu: 0 };
+        for (const node of packing.nodes) {
+          requested.memory += node.requested.memory;
+          requested.cpu += node.requested.cpu;
+        }
+        return { unschedulable, firstPending: { service: pod.owner, phaseIndex, batchIndex, message: result.message, requested } };
+      }
+    }
+  }
+  return { unschedulable };
+}

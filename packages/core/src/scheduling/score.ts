@@ -1,0 +1,61 @@
+/**
+ * The default profile's resource scores (kubernetes pkg/scheduler/framework/plugins/noderesources):
+ * NodeResourcesFit with the LeastAllocated strategy and NodeResourcesBalancedAllocation, each
+ * 0–100 and weight 1 (pkg/scheduler/apis/config/v1/default_plugins.go). The other default score
+ * plugins (TaintToleration, NodeAffinity, ImageLocality, PodTopologySpread, InterPodAffinity,
+ * VolumeBinding) give every node of our clusters the same score, except PodTopologySpread's
+ * system defaults, which are not modelled (docs/simulator.md).
+ */
+import { nonZeroRequest, type ResourcePair } from "./pod-request.js";
+
+export const MAX_NODE_SCORE = 100;
+
+/** Weights of the two scores we compute, as in the default plugin set. */
+export const DEFAULT_SCORE_WEIGHTS = { leastAllocated: 1, balancedAllocation: 1 } as const;
+
+/**
+ * least_allocated.go: per resource `(allocatable − requested) · 100 / allocatable` (integer
+ * division; 0 when allocatable is 0 or the request exceeds it), averaged with weight 1 each.
+ * Requests are the node's non-zero requests plus the pod's (resource_allocation.go with
+ * useRequested false: missing requests count as 100m / 200Mi).
+ */
+export function leastAllocatedScore(pod: ResourcePair, allocatable: ResourcePair, nodeNonZeroRequested: ResourcePair): number {
+  const nz = nonZeroRequest(pod);
+  const cpu = leastRequested(nodeNonZeroRequested.cpu + nz.cpu, allocatable.cpu);
+  const memory = leastRequested(nodeNonZeroRequested.memory + nz.memory, allocatable.memory);
+  return Math.trunc((cpu + memory) / 2);
+}
+
+function leastRequested(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * 100) / capacity);
+}
+
+/**
+ * balanced_allocation.go balancedResourceScorer: with the fractions requested/allocatable of cpu
+ * and memory (capped at 1; a resource with allocatable 0 is left out), the score is
+ * `(1 − |f_cpu − f_mem| / 2) · 100`, truncated. Uses the real requests (useRequested true), node's
+ * plus the pod's. A pod that requests nothing is skipped (PreScore returns Skip, issue #129138):
+ * every node scores 0.
+ */
+export function balancedAllocationScore(pod: ResourcePair, allocatable: ResourcePair, nodeRequested: ResourcePair): number {
+  if (pod.cpu === 0 && pod.memory === 0) return 0;
+  const fractions: number[] = [];
+  for (const [req, alloc] of [
+    [nodeRequested.cpu + pod.cpu, allocatable.cpu],
+    [nodeRequested.memory + pod.memory, allocatable.memory],
+  ] as const) {
+    if (alloc === 0) continue;
+    fractions.push(Math.min(1, req / alloc));
+  }
+  const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+/** The node's total of the resource scores, weighted as the default profile weighs them. */
+export function resourceScore(pod: ResourcePair, node: { allocatable: ResourcePair; requested: ResourcePair; nonZeroRequested: ResourcePair }): number {
+  return (
+    DEFAULT_SCORE_WEIGHTS.leastAllocated * leastAllocatedScore(pod, node.allocatable, node.nonZeroRequested) +
+    DEFAULT_SCORE_WEIGHTS.balancedAllocation * balancedAllocationScore(pod, node.allocatable, node.requested)
+  );
+}
