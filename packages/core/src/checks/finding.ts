@@ -39,7 +39,7 @@ export const RULES = {
   "preflight-object-conflict": { severity: "error", summary: "An object the plan would apply belongs to another plan." },
   "preflight-object-unmanaged": { severity: "warning", summary: "An object the plan would apply exists without an owner; the deploy adopts it." },
   "preflight-interrupted-deploy": { severity: "warning", summary: "The namespace holds an interrupted deploy of this plan." },
-  "preflight-lease-held": { severity: "error", summary: "Another deploy or rollback holds the plan's Lease." },
+  "preflight-lease-held": { severity: "warning", summary: "Another deploy or rollback holds the plan's Lease: a deploy now is refused until it ends." },
   "preflight-missing-reference": { severity: "error", summary: "A namespace, Secret, ConfigMap or StorageClass the rendered objects need does not exist." },
   "preflight-permission": { severity: "error", summary: "The deployer may not perform a verb the deploy uses (SelfSubjectAccessReview)." },
   "preflight-unverified": { severity: "warning", summary: "A preflight check could not read what it needs; that part was not verified." },

@@ -6,7 +6,8 @@
  *   refuses it: an error naming it) or unlabelled (adopted, as `kubectl apply` does: a warning);
  * - leftovers of an interrupted deploy: the latest revision still `deploying` (resume offered
  *   when it is this plan's content, else the next deploy marks it failed);
- * - the plan's Lease held by a live deployer (the deploy would be refused).
+ * - the plan's Lease held by a live deployer: a warning — the deploy's own lease step refuses
+ *   with the holder and expiry (exit 3); the lock is transient, not a defect of plan or cluster.
  */
 import type { Finding, KubernetesObject } from "@openpolicy/core";
 import type { Json } from "../cluster/kubernetes/kube-api.js";
@@ -133,7 +134,7 @@ async function heldLease(ctx: PreflightContext): Promise<Finding[]> {
   return [
     preflightFinding(
       "preflight-lease-held",
-      `Lease ${name} is held by ${holder} (renewed ${age} s ago, valid ${duration} s): another deploy or rollback of this plan is running; wait for it (or for the lease to expire once its holder stops).`,
+      `Lease ${name} is held by ${holder} (renewed ${age} s ago, valid ${duration} s): another deploy or rollback of this plan is running, and a deploy started now is refused (exit 3); wait for it, or for the lease to expire once its holder stops.`,
       ctx.plan.location,
     ),
   ];

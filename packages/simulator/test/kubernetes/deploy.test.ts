@@ -161,7 +161,7 @@ describe("rollbackPlan", () => {
     expect(outcome.services.map((s) => [s.service, s.action])).toEqual([
       ["api", "restored"],
       ["worker", "removed"],
-      ["db", "restored"],
+      ["db", "unchanged"],
     ]);
     expect(server.get("apps/v1", "deployments", "openpolicy", "api")!.spec.template.spec.containers[0].image).toBe("api:1");
     expect(server.get("apps/v1", "deployments", "openpolicy", "worker")).toBeUndefined();

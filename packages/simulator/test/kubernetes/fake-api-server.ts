@@ -114,6 +114,12 @@ export class FakeApiServer {
    * "delete /secrets"; subresources as "create /pods/portforward"). Everything else is allowed.
    */
   readonly denied = new Set<string>();
+  /**
+   * Namespaces that do not exist. Every other namespace reads as existing (GET
+   * /api/v1/namespaces/<name> answers an Active Namespace even when none was stored), as the
+   * tests written before namespaces were looked up assume.
+   */
+  readonly missingNamespaces = new Set<string>();
   private readonly store = new Map<string, { resource: Resource; object: Json }>();
   private readonly changes: Change[] = [];
   private compactedBelow = 0;
@@ -434,6 +440,9 @@ export class FakeApiServer {
       case "GET": {
         if (name !== undefined) {
           const entry = this.store.get(key);
+          if (!entry && resource.plural === "namespaces" && !this.missingNamespaces.has(name)) {
+            return this.send(res, 200, { apiVersion: "v1", kind: "Namespace", metadata: { name }, status: { phase: "Active" } });
+          }
           return entry ? this.send(res, 200, entry.object) : this.send(res, 404, this.statusBody(404, "NotFound", `${resource.plural} "${name}" not found`));
         }
         if (url.searchParams.get("watch") === "true") return this.watch(resource, namespace, url, res);

@@ -36,7 +36,6 @@ function shopPlan(options: { apiMemory?: number; declaredMemory?: number; pullPo
 /** A cluster where the shop plan passes: its images on the node, its Secret, a default StorageClass. */
 function healthyCluster(images: string[][] = [["docker.io/library/postgres:16"], ["docker.io/shop/api:1"]], providerID?: string): void {
   server.addNode("node-1", "8Gi", "4", { images, ...(providerID ? { providerID } : {}) });
-  server.upsert("v1", "namespaces", { metadata: { name: NS } });
   server.upsert("v1", "secrets", { metadata: { name: "shop-credentials", namespace: NS }, data: { "database-password": "c2VjcmV0" } });
   server.upsert("storage.k8s.io/v1", "storageclasses", { metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "rancher.io/local-path" });
 }
@@ -169,9 +168,16 @@ describe("preflight", () => {
     expectNoWrites(sent);
   });
 
+  it("namespace: one that does not exist is named, with the command that creates it", async () => {
+    healthyCluster();
+    server.missingNamespaces.add(NS);
+    const { report, sent } = await run();
+    expect(report.findings.map((f) => f.message)).toEqual([`namespace ${NS} does not exist; create it first (kubectl create namespace ${NS}) — the deploy does not.`]);
+    expectNoWrites(sent);
+  });
+
   it("references: the credentials Secret missing, a key missing, no default StorageClass", async () => {
     server.addNode("node-1", "8Gi", "4", { images: [["docker.io/library/postgres:16"], ["docker.io/shop/api:1"]] });
-    server.upsert("v1", "namespaces", { metadata: { name: NS } });
     server.upsert("storage.k8s.io/v1", "storageclasses", { metadata: { name: "fast" }, provisioner: "x" });
     const { report, sent } = await run();
     expect(report.findings.map((f) => f.rule)).toEqual(["preflight-missing-reference", "preflight-missing-reference"]);
