@@ -11,3 +11,4 @@ export * from "./render/index.js";
 export * from "./manifests/index.js";
 export * from "./document/read-plan.js";
 export * from "./document/check-document.js";
+export * from "./import/index.js";

@@ -61,7 +61,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "import",
-    summary: "Convert a Markdown plan document into the YAML plan format",
+    summary: "Convert a Markdown plan, Kubernetes manifests or a Compose file into the YAML plan format",
     load: async () => (await import("./import.js")).importCommand,
   },
   {

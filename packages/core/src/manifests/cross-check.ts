@@ -209,16 +209,19 @@ function checkPorts(
     sink.add("manifest-mismatch", "error", service, serviceObject.locate(["spec", "selector"]), `${service.name}: Service "${serviceObject.name}" selects ${JSON.stringify(selector)} but the pods are labelled ${JSON.stringify(podLabels(workload))}; the Service has no endpoints.`);
   }
   const servicePorts = list(spec.ports).map(record);
+  // A Service reaches every container of the pod (a metrics sidecar's named port is a fine
+  // targetPort: Sock Shop's rabbitmq-exporter), so its ports resolve against all of them.
+  const podPorts = list(record(record(record(workload.value.spec).template).spec).containers).flatMap((c) => containerPorts(record(c)));
   servicePorts.forEach((sp, i) => {
     // targetPort defaults to port (core/v1 ServicePort).
     const target = sp.targetPort ?? sp.port;
-    const resolved = resolvePort(target, ports);
+    const resolved = resolvePort(target, podPorts);
     const where = serviceObject.locate(["spec", "ports", i, sp.targetPort !== undefined ? "targetPort" : "port"]);
     if (resolved === undefined) {
-      sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" targetPort ${JSON.stringify(target)} is not a named port of the container (ports: ${showPorts(ports)}); connections fail.`);
-    } else if (ports.length > 0 && !ports.some((p) => p.port === resolved)) {
-      const fix = appPort ?? ports[0]!.port;
-      sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" sends traffic to targetPort ${resolved} but the container listens on ${showPorts(ports)}; set targetPort to ${fix}.`);
+      sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" targetPort ${JSON.stringify(target)} is not a named port of the pod's containers (ports: ${showPorts(podPorts)}); connections fail.`);
+    } else if (podPorts.length > 0 && !podPorts.some((p) => p.port === resolved)) {
+      const fix = appPort ?? ports[0]?.port ?? podPorts[0]!.port;
+      sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" sends traffic to targetPort ${resolved} but the pod's containers listen on ${showPorts(podPorts)}; set targetPort to ${fix}.`);
     } else if (appPort !== undefined && ports.length === 0 && resolved !== appPort) {
       sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" sends traffic to targetPort ${resolved} but the service listens on ${appPort}.`);
     }

@@ -1,0 +1,34 @@
+/**
+ * What an input is, by content (file names say little: `app.yaml` may be manifests or Compose,
+ * standard input has no name): a Markdown plan document, Kubernetes objects, a Compose file, or a
+ * plan already.
+ */
+import { parseAllDocuments } from "yaml";
+import { isMarkdownPlan } from "../markdown/detect.js";
+
+export type InputFormat = "markdown" | "kubernetes" | "compose" | "plan" | "kustomization" | "empty" | "unknown";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function detectInputFormat(text: string): InputFormat {
+  if (isMarkdownPlan(text)) return "markdown";
+  let docs: unknown[];
+  try {
+    docs = parseAllDocuments(text, { version: "1.1" }).flatMap((d) => {
+      try {
+        return [d.toJS({ maxAliasCount: 100 }) as unknown];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return "unknown";
+  }
+  const maps = docs.filter(isRecord);
+  if (maps.length === 0) return docs.every((d) => d === null || d === undefined) ? "empty" : "unknown";
+  if (maps.some((d) => d.kind === "Kustomization")) return "kustomization";
+  if (maps.some((d) => typeof d.apiVersion === "string" && typeof d.kind === "string")) return "kubernetes";
+  const first = maps[0]!;
+  if (isRecord(first.services)) return first.phases !== undefined || first.cluster !== undefined ? "plan" : "compose";
+  return "unknown";
+}

@@ -1,0 +1,64 @@
+/**
+ * `opdeploy import` for manifests and Compose files: sources in (the CLI reads files, folders and
+ * standard input), a plan with notes out. Kubernetes sources may be many (a folder, several
+ * files); a Compose file stands alone. Markdown plan documents keep their own importer
+ * (markdown/import.ts).
+ */
+import type { ManifestText } from "../manifests/parse-manifests.js";
+import { importCompose } from "./compose.js";
+import { detectInputFormat, type InputFormat } from "./detect.js";
+import { importKubernetes } from "./kubernetes-yaml.js";
+import { ImportError, type InputNote } from "./notes.js";
+import { toPlan, type NodeSize, type PlanImport } from "./to-plan.js";
+
+export interface ImportSource extends ManifestText {
+  /** Found while walking a folder (an unreadable file there is skipped with a note, not an error). */
+  fromFolder?: boolean;
+}
+
+export interface ImportSourcesOptions {
+  /** How the written plan names a source file in `manifests:` (relative to the plan); undefined leaves it out. */
+  manifestPath?(file: string): string | undefined;
+  profiles?: readonly string[];
+  node?: NodeSize;
+  name?: string;
+}
+
+const WHY: Partial<Record<InputFormat, string>> = {
+  plan: "is already a plan; use it with check, plan or simulate directly",
+  kustomization: "is a kustomization; import its output: kustomize build DIR | opdeploy import -",
+  markdown: "is a Markdown plan document; import it on its own",
+  unknown: "is neither Kubernetes YAML (apiVersion and kind) nor a Compose file (a services mapping)",
+  empty: "is empty",
+};
+
+export function importSources(sources: readonly ImportSource[], options: ImportSourcesOptions = {}): PlanImport {
+  const kubernetes: ImportSource[] = [];
+  const compose: ImportSource[] = [];
+  const problems: { file: string; line: number; message: string }[] = [];
+  const skipped: InputNote[] = [];
+  for (const source of sources) {
+    const format = detectInputFormat(source.text);
+    if (format === "kubernetes") kubernetes.push(source);
+    else if (format === "compose") compose.push(source);
+    else if (source.fromFolder) skipped.push({ file: source.file, line: 1, kind: "skipped", message: `${source.file} ${WHY[format]}` });
+    else problems.push({ file: source.file, line: 1, message: `${source.file} ${WHY[format]}` });
+  }
+  if (compose.length > 0 && kubernetes.length > 0) {
+    problems.push({ file: compose[0]!.file, line: 1, message: `a Compose file and Kubernetes manifests (${kubernetes[0]!.file}) cannot be imported into one plan; import them apart` });
+  }
+  if (compose.length > 1) {
+    problems.push({ file: compose[1]!.file, line: 1, message: `one Compose file at a time; merge overrides first: docker compose -f ${compose[0]!.file} -f ${compose[1]!.file} config | opdeploy import -` });
+  }
+  if (problems.length === 0 && compose.length === 0 && kubernetes.length === 0) {
+    problems.push({ file: sources[0]?.file ?? "-", line: 1, message: "no Kubernetes manifests or Compose file among the inputs" });
+  }
+  if (problems.length > 0) throw new ImportError(problems);
+  const app =
+    compose.length === 1
+      ? importCompose(compose[0]!, options.profiles ? { profiles: options.profiles } : {})
+      : importKubernetes(kubernetes, options.manifestPath ? { manifestPath: options.manifestPath } : {});
+  app.notes.notes.unshift(...skipped);
+  const used = compose.length === 1 ? compose : kubernetes;
+  return toPlan(app, used.map((s) => s.file), { ...(options.node ? { node: options.node } : {}), ...(options.name ? { name: options.name } : {}) });
+}
