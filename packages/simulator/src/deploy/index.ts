@@ -6,3 +6,7 @@ export { LeaseLock, DeployLockedError, LEASE_DURATION_SECONDS, LEASE_RENEW_SECON
 export { RevisionStore, revisionSecretName } from "./revisions.js";
 export type { Revision, RevisionStatus, StepRecord, RevisionManifests } from "./revisions.js";
 export { planSlug } from "./plan-slug.js";
+export { memoryDeployState, MemoryRevisionStore, MemoryLease } from "./deploy-state.js";
+export type { DeployState, DeployLease, RevisionStorage } from "./deploy-state.js";
+export { kubernetesDeployState } from "./kubernetes-state.js";
+export { recordedSpecs, recordingSource } from "./revision-records.js";

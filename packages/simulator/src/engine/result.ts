@@ -121,7 +121,8 @@ export interface Failure {
   detectionSeconds: number;
 }
 
-export type RollbackAction = "removed" | "restored" | "unchanged";
+/** `kept`: another plan owns the workload; it was left as it was. */
+export type RollbackAction = "removed" | "restored" | "unchanged" | "kept";
 
 export interface RollbackResult {
   scope: "phase" | "all";

@@ -1,6 +1,7 @@
 import type { Plan, Service, Batch } from "@openpolicy/core";
 import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
+import { restoreServices } from "./restore.js";
 import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
 import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
@@ -373,7 +374,8 @@ class RolloutEngine {
       const step = this.stepOf(p, name);
       if (step.status === "resumed") continue;
       step.status = "failed";
-      if (name === service || service === undefined) step.message = message;
+      // Each failed step says why: its own failure, or that its batch stopped for another's.
+      step.message = name === service || service === undefined ? message : `stopped: ${service} failed in the same batch`;
       await this.report({ phase: phase.name, batch: batch.name, service: name, status: "failed", t: this.rel(this.cluster.now()), message });
     }
     return false;
@@ -605,50 +607,29 @@ class RolloutEngine {
       else groups.push(Object.assign({ phase: entry.phase, services: [entry.service] }, { key }));
     }
     groups.reverse();
-    const done: RollbackResult["services"] = [];
-    let completed = true;
-    for (const group of groups) {
-      // Services re-applied at their previous revision, and whether that changed anything: a
-      // service this rollout left as it was (same spec in both plans) is reported "unchanged".
-      const restore = new Map<string, { changed: boolean }>();
-      const kept = new Map<string, string>();
-      for (const name of group.services) {
-        const previous = this.previousSpec(name);
-        if (previous) {
-          const applied = await this.cluster.apply(previous);
-          restore.set(name, { changed: applied.changed });
-        } else {
-          const removed = await this.cluster.remove(name, { keepVolumes: true, owner: planSlug(this.plan) });
-          if (!removed.removed) kept.set(name, removed.keptFor ?? "another plan");
-        }
-      }
-      const remaining = deadline - this.cluster.now();
-      const waited = remaining < 0 ? { done: false as const } : await this.cluster.waitFor((view) => {
-        for (const name of group.services) {
-          const w = view.workload(name);
-          if (kept.has(name)) continue; // another plan's: left as it is
-          if (restore.has(name) ? !w || w.status !== "Current" : w !== undefined) return undefined;
-        }
-        return true;
-      }, remaining);
-      const ok = waited.done;
-      for (const name of group.services) {
-        const restored = restore.get(name);
-        const action = restored === undefined ? "removed" : restored.changed ? "restored" : "unchanged";
-        done.push({ service: name, action, ok });
+    const culprit = this.failure?.service;
+    const restore = await restoreServices(this.cluster, groups.map((g) => g.services), {
+      previous: (name) => this.previousSpec(name),
+      owner: planSlug(this.plan),
+      deadline,
+      onService: async ({ service: name, action, ok, keptFor }) => {
+        const group = groups.find((g) => g.services.includes(name))!;
         const step = this.phaseResults[group.phase]!.steps.find((s) => s.service === name);
-        if (step && ok && (step.status === "succeeded" || step.status === "resumed" || step.status === "failed")) {
-          if (step.status !== "failed") step.status = "rolled-back";
-        }
-        const what = { removed: "removed (volumes kept)", restored: "restored to the previous revision", unchanged: "already at the previous revision (nothing to restore)" }[action];
+        // A step that succeeded (or was stopped because its batch failed) and is now undone is
+        // "rolled-back"; only the step that failed stays "failed", with its own reason.
+        if (step && ok && step.status !== "skipped" && !(step.status === "failed" && name === culprit)) step.status = "rolled-back";
+        const what = {
+          removed: "removed (volumes kept)",
+          restored: "restored to the previous revision",
+          unchanged: "already at the previous revision (nothing to restore)",
+          kept: `left alone: it belongs to plan ${keptFor ?? "another plan"}`,
+        }[action];
         await this.emit("RolledBack", `${name} ${what}${ok ? "" : " — did not settle before the rollback timeout"}`, name);
         await this.report({ phase: this.plan.phases[group.phase]!.name, batch: "", service: name, status: "rolled-back", t: this.rel(this.cluster.now()) });
-      }
-      if (!ok) {
-        completed = false;
-        break;
-      }
-    }
+      },
+    });
+    const done: RollbackResult["services"] = restore.services.map(({ service, action, ok }) => ({ service, action, ok }));
+    const completed = restore.completed;
     // Phase statuses after the rollback.
     for (let p = 0; p <= failedPhase; p++) {
       const result = this.phaseResults[p]!;
@@ -658,10 +639,12 @@ class RolloutEngine {
     return { scope, startedAt: this.rel(startedAt), endedAt: this.rel(this.cluster.now()), services: done, completed };
   }
 
-  /** What a rollback restores `name` to: the recorded spec, else the `from` plan's; none: remove it. */
+  /**
+   * What a rollback restores `name` to: with recorded specs (a deploy), exactly those — a service
+   * the previous revision did not have is removed; otherwise the `from` plan's; none: remove it.
+   */
   private previousSpec(name: string): WorkloadSpec | undefined {
-    const recorded = this.options.previous?.get(name);
-    if (recorded) return recorded;
+    if (this.options.previous) return this.options.previous.get(name);
     const from = this.options.from;
     const service = from?.services.get(name);
     return from && service ? this.workloads(from, service) : undefined;
