@@ -7,7 +7,8 @@
 import { dnsLabel, planSlug } from "../render/names.js";
 import { didYouMean } from "./did-you-mean.js";
 import type { PathSegment } from "./locate.js";
-import type { Cluster, Plan, RollingUpdate } from "./model.js";
+import { formatBytes, formatMillicores } from "../quantity/index.js";
+import type { Cluster, Plan, RollingUpdate, Service } from "./model.js";
 import type { PhaseParsed } from "./schema.js";
 
 export interface ApiRuleContext {
@@ -38,6 +39,7 @@ export function checkApiRules(plan: Plan, ctx: ApiRuleContext): void {
   checkNodeNames(plan, ctx);
   checkServiceNames(plan, ctx);
   for (const service of plan.services.values()) {
+    checkLimitsCoverRequests(service, ctx);
     if (service.kind === "Deployment" && service.strategy === "RollingUpdate") {
       checkRollingUpdate(service.rollingUpdate, ["services", service.name, "rollingUpdate"], ctx);
     }
@@ -116,6 +118,24 @@ function checkServiceNames(plan: Plan, ctx: ApiRuleContext): void {
     if (service.kind !== "StatefulSet") continue;
     const headless = folded(`${service.name}-headless`);
     if (headless !== undefined && folded(service.name) !== undefined) claim(headless, service.name, " (a StatefulSet's headless Service)");
+  }
+}
+
+/**
+ * A limit below its request: the API server rejects the pod ("must be less than or equal to memory
+ * limit"; kubernetes pkg/apis/core/validation/validation.go, ValidateResourceRequirements), so
+ * nothing could run it — not even the simulated cluster, which applies the same rule.
+ */
+function checkLimitsCoverRequests(service: Service, ctx: ApiRuleContext): void {
+  for (const resource of ["memory", "cpu"] as const) {
+    const limit = service.limits[resource];
+    const request = service.requests[resource];
+    if (limit === undefined || limit >= request) continue;
+    const show = resource === "memory" ? formatBytes : formatMillicores;
+    ctx.problem(
+      ["services", service.name, "resources", "limits", resource],
+      `the ${resource} limit ${show(limit)} is below the request ${show(request)}; Kubernetes rejects such a pod (raise the limit or lower the request)`,
+    );
   }
 }
 

@@ -52,13 +52,15 @@ const planArb = fc
     names.forEach((name, index) => {
       const spec = specs[index]!;
       const service: Record<string, unknown> = { replicas: spec.replicas, port: spec.port, validate: spec.validate, startup: `${spec.startup}s` };
+      // A limit below the request is refused at load (the API server rejects it): raise it to the request.
+      const limit = spec.limitMemory && spec.limitMemory.bytes < spec.memory.bytes ? spec.memory : spec.limitMemory;
       if (spec.shorthand) {
         service.memory = spec.memory.text;
         service.cpu = spec.cpu.written;
       } else {
         service.resources = {
           requests: { memory: spec.memory.text, cpu: spec.cpu.written },
-          ...(spec.limitMemory ? { limits: { memory: spec.limitMemory.text } } : {}),
+          ...(limit ? { limits: { memory: limit.text } } : {}),
         };
       }
       if (spec.dependsOnAll) service.dependsOn = ["*"];
@@ -67,7 +69,7 @@ const planArb = fc
       expected.set(name, {
         memory: spec.memory.bytes,
         cpu: spec.cpu.milli,
-        limitMemory: spec.shorthand ? spec.memory.bytes : spec.limitMemory?.bytes,
+        limitMemory: spec.shorthand ? spec.memory.bytes : limit?.bytes,
         replicas: spec.replicas,
         startup: spec.startup,
       });

@@ -86,6 +86,15 @@ describe("quantities Kubernetes would round into nothing", () => {
   });
 });
 
+describe("limits below requests", () => {
+  it("are refused at load, as the API server refuses the pod (simulate used to crash on them)", () => {
+    const text = MINIMAL.replace("a: {memory: 64Mi, cpu: 50m, validate: none}", "a: {resources: {requests: {memory: 2Gi, cpu: 500m}, limits: {memory: 1Gi, cpu: 250m}}, validate: none}");
+    expect(() => parsePlanText(text, "p.yaml")).toThrow(
+      /6:\d+: services\.a\.resources\.limits\.memory: the memory limit 1Gi is below the request 2Gi; Kubernetes rejects such a pod[^\n]*\n.*services\.a\.resources\.limits\.cpu: the cpu limit 250m is below the request 500m/,
+    );
+  });
+});
+
 describe("phases naming services the plan does not define", () => {
   it("is a load error at the list entry, with the closest name", async () => {
     expect(await problemsOf(bad("unknown-phase-service.yaml"))).toEqual([
