@@ -129,6 +129,12 @@ describe("every other error ends cleanly", () => {
     expect(result.stderr).not.toMatch(STACK);
   });
 
+  it("a faults file that is a device is exit 2 (a pipe would block for ever)", async () => {
+    const result = await run(["simulate", join(dir, "rabbit.yaml"), "--faults", "/dev/zero"]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toBe("opdeploy simulate: cannot read faults file /dev/zero: is not a regular file (a device, pipe or socket); name a file");
+  });
+
   it("a plan that is a device or a directory is exit 2", async () => {
     for (const path of ["/dev/zero", dir]) {
       const result = await run(["check", path]);

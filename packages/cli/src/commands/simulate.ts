@@ -1,5 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { checkPlanDocument, type Finding, readPlanDocument } from "@openpolicy/core";
+import { writeFile } from "node:fs/promises";
+import { checkPlanDocument, type Finding, MAX_MANIFEST_BYTES, readBoundedFile, readPlanDocument } from "@openpolicy/core";
 import {
   assessRisk,
   faultTargetProblems,
@@ -32,14 +32,11 @@ async function readFaults(parsed: ParsedCommand, plan: Plan): Promise<Fault[]> {
   }
   const file = parsed.values.faults as string | undefined;
   if (file) {
-    let text: string;
+    // A regular file of sane size: not a pipe that never ends.
+    const read = await readBoundedFile(file, MAX_MANIFEST_BYTES);
+    if (!read.ok) throw new CliError(`opdeploy simulate: cannot read faults file ${file}: ${read.reason}`);
     try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new CliError(`opdeploy simulate: cannot read faults file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-    }
-    try {
-      faults.push(...parseFaults(text, file));
+      faults.push(...parseFaults(read.text, file));
     } catch (error) {
       problems.push((error as Error).message);
     }
