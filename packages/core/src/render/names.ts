@@ -28,6 +28,14 @@ export function planSlug(plan: Plan): string {
 }
 
 /** The ConfigMap holding DATABASE_URL, REDIS_URL and RABBITMQ_URL (no secrets). */
+/**
+ * The PriorityClass that carries a plan's `priority: N` (N ≠ 0) to the pods. Named by value, not
+ * by plan: plans that agree on a value share it (it is cluster-scoped).
+ */
+export function priorityClassName(value: number): string {
+  return value < 0 ? `opdeploy-priority-minus-${-value}` : `opdeploy-priority-${value}`;
+}
+
 export function connectionsConfigMapName(plan: Plan): string {
   return `${planSlug(plan)}-connections`;
 }

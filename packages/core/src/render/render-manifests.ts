@@ -9,7 +9,7 @@
 import { stringify } from "yaml";
 import type { Plan } from "../plan/model.js";
 import { CONNECTION_KEYS, type RenderContext, connectionSettings, infrastructureServices } from "./connections.js";
-import { connectionsConfigMapName, credentialsSecretName, dnsLabel, planSlug } from "./names.js";
+import { connectionsConfigMapName, credentialsSecretName, dnsLabel, planSlug, priorityClassName } from "./names.js";
 import { type KubernetesObject, renderServiceObjects } from "./workload.js";
 
 export type { KubernetesObject } from "./workload.js";
@@ -41,6 +41,26 @@ export interface RenderedManifest {
 export const KUSTOMIZATION_FILE = "kustomization.yaml";
 export const NAMESPACE_FILE = "namespace.yaml";
 export const CONNECTIONS_FILE = "connections-configmap.yaml";
+/** Cluster-scoped PriorityClasses for the plan's non-zero `priority` values (shared objects). */
+export const PRIORITY_CLASSES_FILE = "priority-classes.yaml";
+
+/**
+ * One PriorityClass per distinct non-zero `priority` (scheduling.k8s.io/v1). preemptionPolicy
+ * Never: priority orders the scheduling queue and the kubelet's eviction ranking, and never
+ * preempts running pods (neither the simulator nor the plan expresses preemption).
+ */
+function priorityClasses(plan: Plan, labels: Record<string, string>): KubernetesObject[] {
+  const values = [...new Set([...plan.services.values()].map((s) => s.priority).filter((p) => p !== 0))].sort((a, b) => a - b);
+  return values.map((value) => ({
+    apiVersion: "scheduling.k8s.io/v1",
+    kind: "PriorityClass",
+    metadata: { name: priorityClassName(value), labels: { "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"]! } },
+    value,
+    globalDefault: false,
+    preemptionPolicy: "Never",
+    description: `opdeploy: pods of services with priority ${value}`,
+  }));
+}
 export const CREDENTIALS_EXAMPLE_FILE = "credentials-secret.example.yaml";
 
 export function serviceManifestPath(serviceName: string): string {
@@ -117,6 +137,11 @@ export function renderManifests(plan: Plan, options: RenderOptions = {}): Render
   files.push(credentialsExample(plan, namespace));
 
   const resources = [NAMESPACE_FILE, CONNECTIONS_FILE];
+  const priorities = priorityClasses(plan, partOf);
+  if (priorities.length > 0) {
+    files.push(manifest(plan, PRIORITY_CLASSES_FILE, priorities));
+    resources.push(PRIORITY_CLASSES_FILE);
+  }
   const userManifests: string[] = [];
   for (const service of plan.services.values()) {
     if (service.manifests.length > 0) {

@@ -16,7 +16,7 @@ import {
   servicePort,
 } from "./connections.js";
 import { type ImageProfile, imageProfile, imageTag } from "./image-profile.js";
-import { connectionsConfigMapName, dnsLabel, headlessServiceName, labelValue, planSlug } from "./names.js";
+import { connectionsConfigMapName, dnsLabel, headlessServiceName, labelValue, planSlug, priorityClassName } from "./names.js";
 import { containerProbes } from "./probes.js";
 
 export type KubernetesObject = {
@@ -245,6 +245,9 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
     // into every pod, which breaks apps that read REDIS_PORT as a number.
     enableServiceLinks: false,
     securityContext: podSecurityContext(profile),
+    // The plan's priority reaches the scheduler and the kubelet's eviction ranking only through a
+    // PriorityClass (render-manifests.ts writes it); 0 is the cluster default, no class needed.
+    ...(service.priority !== 0 ? { priorityClassName: priorityClassName(service.priority) } : {}),
     containers: [container],
     volumes,
   };

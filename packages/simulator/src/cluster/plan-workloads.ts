@@ -6,7 +6,7 @@
  * gets the minimal objects built from its plan figures (`renderWorkloadSpec`).
  */
 import type { KubernetesObject, Plan, RenderOptions, Service } from "@openpolicy/core";
-import { renderManifests, serviceManifestPath } from "@openpolicy/core";
+import { PRIORITY_CLASSES_FILE, renderManifests, serviceManifestPath } from "@openpolicy/core";
 import { CONNECTIONS_FILE_NAME, renderWorkloadSpec } from "./kubernetes/render-workload.js";
 import type { WorkloadSpec } from "./workload-spec.js";
 import { workloadFromService } from "./workload-spec.js";
@@ -51,7 +51,10 @@ function buildSpec(files: Map<string, KubernetesObject[]>, service: Service, nam
   const expected = { startupSeconds: service.startupSeconds, usage: { memory: service.usage.memory, cpu: service.usage.cpu } };
   const own = files.get(serviceManifestPath(service.name));
   if (own) {
-    return workloadFromObjects({ name: service.name, objects: own, shared: files.get(CONNECTIONS_FILE_NAME) ?? [], expected, dependsOn: service.dependsOn, owner });
+    // Shared: the connections ConfigMap, and the PriorityClass the pods name (if any).
+    const priorityClass = (files.get(PRIORITY_CLASSES_FILE) ?? []).filter((o) => o.value === service.priority);
+    const shared = [...(files.get(CONNECTIONS_FILE_NAME) ?? []), ...priorityClass];
+    return workloadFromObjects({ name: service.name, objects: own, shared, expected, dependsOn: service.dependsOn, owner });
   }
   // The user supplies this service's manifests: minimal objects from the plan's figures.
   const minimal = renderWorkloadSpec(workloadFromService(service), namespace);

@@ -68,7 +68,8 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
   const shared = structuredClone(input.shared) as KubernetesObject[];
   const revision = stampWorkload(objects, kubeName(input.name));
   if (input.owner !== undefined) {
-    for (const object of [...objects, ...shared]) object.metadata.labels = { ...(object.metadata.labels ?? {}), [PLAN_LABEL]: input.owner };
+    // Cluster-scoped shared objects (PriorityClasses) serve every plan: no owner.
+    for (const object of [...objects, ...shared.filter((o) => o.kind !== "PriorityClass")]) object.metadata.labels = { ...(object.metadata.labels ?? {}), [PLAN_LABEL]: input.owner };
   }
   const workload = objects.find((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
   if (!workload) throw new ClusterError(`${input.name}: its objects hold no Deployment or StatefulSet`);

@@ -160,3 +160,22 @@ describe("measureGate", () => {
     expect(gate.checks[0]).toMatchObject({ metric: "healthy", actual: 50, passed: false });
   });
 });
+
+describe("priority, from the objects", () => {
+  it("a service's priority is rendered as a PriorityClass its pods name, and the rehearsal reads it from there", async () => {
+    const plan = await loadExample("plan.fixed.yaml");
+    const urgent = withService(plan, "postgresql", (s) => (s.priority = 1000));
+    const spec = planWorkloads()(urgent, urgent.services.get("postgresql")!);
+    const workload = spec.objects!.find((o) => o.kind === "StatefulSet" || o.kind === "Deployment")!;
+    const podSpec = (workload.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    expect(podSpec.priorityClassName).toBe("opdeploy-priority-1000");
+    expect(spec.shared!.find((o) => o.kind === "PriorityClass")).toMatchObject({ metadata: { name: "opdeploy-priority-1000" }, value: 1000, preemptionPolicy: "Never" });
+    expect(spec.priority).toBe(1000);
+    // Priority is in the pod template: changing it rolls the pods, on Kubernetes as here.
+    expect(spec.revision).not.toBe(planWorkloads()(plan, plan.services.get("postgresql")!).revision);
+    // Priority 0 needs no class.
+    const plain = planWorkloads()(plan, plan.services.get("redis")!);
+    expect(plain.priority).toBe(0);
+    expect(plain.shared!.some((o) => o.kind === "PriorityClass")).toBe(false);
+  });
+});

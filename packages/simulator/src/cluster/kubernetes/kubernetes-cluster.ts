@@ -43,6 +43,9 @@ import { KubeApi, KubeApiError, collectionPath, loadKubeConfig } from "./kube-ap
 import type { WorkloadRenderer } from "./render-workload.js";
 import { PLAN_LABEL, REVISION_LABEL, WORKLOAD_LABEL, kubeName, renderWorkloadSpec, stampWorkload } from "./render-workload.js";
 
+/** Kinds without a namespace that a plan applies (shared by plans, never owned by one). */
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set(["PriorityClass", "Namespace", "StorageClass"]);
+
 /** REST collection names of the kinds a plan applies. */
 const PLURALS: Record<string, string> = {
   Deployment: "deployments",
@@ -193,8 +196,8 @@ export class KubernetesCluster implements Cluster {
   /** Server-side apply of one object; takes over conflicting fields only from managers we own. */
   async applyObject(object: KubernetesObject, options: { dryRun?: boolean; owner?: string } = {}): Promise<Json> {
     const dryRun = options.dryRun ?? this.options.dryRun ?? false;
-    object.metadata.namespace ??= this.namespace;
-    if (options.owner !== undefined) await this.assertNotOwnedByAnother(object, options.owner);
+    if (!CLUSTER_SCOPED.has(object.kind)) object.metadata.namespace ??= this.namespace;
+    if (options.owner !== undefined && !CLUSTER_SCOPED.has(object.kind)) await this.assertNotOwnedByAnother(object, options.owner);
     try {
       return (await this.api.serverSideApply(object, { fieldManager: FIELD_MANAGER, force: false, dryRun })) as unknown as Json;
     } catch (error) {
@@ -249,7 +252,7 @@ export class KubernetesCluster implements Cluster {
     const dryRun = this.options.dryRun ?? false;
     for (const shared of rendered.shared) {
       const key = `${shared.kind}/${shared.metadata.name}`;
-      shared.metadata.namespace = this.namespace;
+      if (!CLUSTER_SCOPED.has(shared.kind)) shared.metadata.namespace = this.namespace;
       const content = JSON.stringify(shared);
       if (this.appliedShared.get(key) === content) continue;
       await this.applyObject(shared, spec.owner !== undefined ? { owner: spec.owner } : {});
