@@ -178,10 +178,10 @@ describe("opdeploy import", () => {
     expect(rules(fromYaml)).toEqual(rules(fromSeed));
   });
 
-  it("refuses a document that is not a Markdown plan (exit 2)", async () => {
+  it("refuses a document that is already a plan (exit 2)", async () => {
     const run = await runCli(["import", EXAMPLE]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("does not look like a Markdown plan");
+    expect(run.stderr).toContain(`${EXAMPLE}:1: already a plan`);
   });
 });
 

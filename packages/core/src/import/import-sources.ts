@@ -25,11 +25,11 @@ export interface ImportSourcesOptions {
 }
 
 const WHY: Partial<Record<InputFormat, string>> = {
-  plan: "is already a plan; use it with check, plan or simulate directly",
-  kustomization: "is a kustomization; import its output: kustomize build DIR | opdeploy import -",
-  markdown: "is a Markdown plan document; import it on its own",
-  unknown: "is neither Kubernetes YAML (apiVersion and kind) nor a Compose file (a services mapping)",
-  empty: "is empty",
+  plan: "already a plan: use it with check, plan or simulate directly",
+  kustomization: "a kustomization: import its output instead (kustomize build DIR | opdeploy import -)",
+  markdown: "a Markdown plan document: import it on its own",
+  unknown: "neither Kubernetes YAML (apiVersion and kind) nor a Compose file (a services mapping)",
+  empty: "empty: nothing to import",
 };
 
 export function importSources(sources: readonly ImportSource[], options: ImportSourcesOptions = {}): PlanImport {
@@ -41,8 +41,8 @@ export function importSources(sources: readonly ImportSource[], options: ImportS
     const format = detectInputFormat(source.text);
     if (format === "kubernetes") kubernetes.push(source);
     else if (format === "compose") compose.push(source);
-    else if (source.fromFolder) skipped.push({ file: source.file, line: 1, kind: "skipped", message: `${source.file} ${WHY[format]}` });
-    else problems.push({ file: source.file, line: 1, message: `${source.file} ${WHY[format]}` });
+    else if (source.fromFolder) skipped.push({ file: source.file, line: 1, kind: "skipped", message: `not imported: ${WHY[format]}` });
+    else problems.push({ file: source.file, line: 1, message: WHY[format]! });
   }
   if (compose.length > 0 && kubernetes.length > 0) {
     problems.push({ file: compose[0]!.file, line: 1, message: `a Compose file and Kubernetes manifests (${kubernetes[0]!.file}) cannot be imported into one plan; import them apart` });
