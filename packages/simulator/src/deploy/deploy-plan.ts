@@ -30,6 +30,8 @@ import type { DeployLease, DeployState, RevisionStorage } from "./deploy-state.j
 import type { LeaseOptions } from "./lease-lock.js";
 import { planDigest } from "./plan-digest.js";
 import { planSlug } from "./plan-slug.js";
+import type { PhaseComparison } from "../report/compare-rollouts.js";
+import { compareRollouts } from "../report/compare-rollouts.js";
 import { deserializePlan, planOrder, recordedSpecs, recordingSource, serializePlan } from "./revision-records.js";
 import type { Revision, RevisionManifests, StepRecord } from "./revisions.js";
 
@@ -69,6 +71,11 @@ export interface DeployOptions extends LeaseOptions {
    * (KubernetesCluster.sampleTraffic; the interval defaults to `metricsSeconds`). `false`: none.
    */
   trafficMetrics?: TrafficSamplerOptions | false;
+  /**
+   * Rehearse the same rollout on a simulated cluster first (from the last revision's recorded
+   * objects) and report both side by side. Default: on for a real cluster, off otherwise.
+   */
+  rehearse?: boolean;
 }
 
 export interface DeployResult {
@@ -80,6 +87,9 @@ export interface DeployResult {
   result?: SimulationResult;
   /** Dry run: the objects the server accepted. */
   objects?: string[];
+  /** The rehearsal of this rollout (same plan, objects and engine) and, per phase, both side by side. */
+  rehearsal?: SimulationResult;
+  comparison?: PhaseComparison[];
 }
 
 /** A real cluster: the only kind that has a server-side dry run and synthetic traffic. */
@@ -148,7 +158,19 @@ async function deployWithState(cluster: Cluster, plan: Plan, options: DeployOpti
     }
     await closeRevision(state.revisions, all, revision, result);
     progress({ kind: "done", message: `revision ${revision.version}: ${revision.status}` });
-    return { verdict: result.verdict, plan: name, revision: revision.version, resumed: resumeFrom, dryRun: false, result };
+    const out: DeployResult = { verdict: result.verdict, plan: name, revision: revision.version, resumed: resumeFrom, dryRun: false, result };
+    if (options.rehearse ?? asKubernetes(cluster) !== undefined) {
+      try {
+        const rehearsal = await rehearse(plan, options.phase, lastDeployed, from);
+        out.rehearsal = rehearsal;
+        out.comparison = compareRollouts(rehearsal, result);
+      } catch (error) {
+        // The deploy happened; a rehearsal that cannot be set up (e.g. `--phase` with no recorded
+        // earlier phases) only costs the comparison.
+        progress({ kind: "done", message: `no rehearsal to compare with: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    return out;
   } finally {
     await lock.release().catch(() => undefined);
   }
@@ -289,6 +311,19 @@ async function kubernetesState(cluster: Cluster, options: LeaseOptions): Promise
   if (!real) throw new Error("deploy: a cluster other than Kubernetes needs `state` (e.g. memoryDeployState())");
   const { kubernetesDeployState } = await import("./kubernetes-state.js");
   return kubernetesDeployState(real.api, real.namespace, options);
+}
+
+/**
+ * The rollout on a simulated cluster of the plan's declared nodes, starting from the last
+ * revision's recorded objects: what `simulate --from` would have said of this deploy.
+ */
+async function rehearse(plan: Plan, phase: string | undefined, lastDeployed: Revision | undefined, from: Plan | undefined): Promise<SimulationResult> {
+  const { SimulatedCluster } = await import("../cluster/simulated/simulated-cluster.js");
+  const { simulatedNodes } = await import("../simulate.js");
+  const cluster = new SimulatedCluster({ nodes: simulatedNodes(plan), seed: 1, overhead: plan.cluster.overhead, name: plan.name, namespace: plan.namespace });
+  const previous = lastDeployed ? recordedSpecs(lastDeployed, from) : new Map();
+  cluster.preload([...previous.values()]);
+  return runRollout(cluster, plan, { seed: 1, previous, ...(from ? { from } : {}), ...(phase ? { phase } : {}) });
 }
 
 function onlyPhase(plan: Plan, phase: string): Plan {

@@ -23,3 +23,4 @@ export { findingsTable, sortFindings } from "./findings-markdown.js";
 export { formatClock } from "./clock.js";
 export { escapeHtml, escapeMarkdown, escapeMermaidGanttText } from "./escape.js";
 export { stripAnsi } from "./ansi.js";
+export * from "./compare-rollouts.js";

@@ -51,6 +51,23 @@ afterEach(async () => {
 const secrets = () => server.list("v1", "secrets", "openpolicy").filter((s) => s.metadata.labels?.owner === "opdeploy");
 
 describe("deployPlan", () => {
+  it("reports the rehearsal beside what happened, per phase: durations and gate readings", async () => {
+    const cluster = await connect();
+    const gated = plan();
+    gated.phases[0]!.gate = { memory: 50, location: gated.phases[0]!.location } as (typeof gated.phases)[number]["gate"];
+    const result = await deployPlan(gated, { cluster, settleSeconds: 0 });
+    expect(result.verdict).toBe("succeeded");
+    expect(result.rehearsal?.verdict).toBe("succeeded");
+    expect(result.comparison?.map((c) => [c.phase, c.rehearsedStatus, c.observedStatus])).toEqual([
+      ["data", "succeeded", "succeeded"],
+      ["apps", "succeeded", "succeeded"],
+    ]);
+    const data = result.comparison![0]!;
+    expect(data.rehearsedSeconds).toBeGreaterThan(0);
+    expect(data.observedSeconds).toBeGreaterThanOrEqual(0);
+    expect(data.gates.find((g) => g.by === "requests")).toMatchObject({ metric: "memory", threshold: 50, rehearsed: expect.any(Number), observed: expect.any(Number) });
+  });
+
   it("records a revision Secret updated after every step, holding gzip+base64 manifests; lease released", async () => {
     const cluster = await connect();
     const result = await deployPlan(plan(), { cluster, settleSeconds: 0 });
