@@ -7,6 +7,7 @@ import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster, endpointResolver, parseEndpoints, withInterrupt } from "../kube-connect.js";
 import { createProgress } from "../progress.js";
+import { preflightBeforeDeploy } from "./preflight.js";
 
 /** `--phase` by name, or by 1-based number when no phase has that name. */
 function phaseName(plan: Plan, raw: string | undefined): string | undefined {
@@ -25,6 +26,7 @@ function sameCommand(parsed: ParsedCommand, file: string): string {
   }
   for (const endpoint of (parsed.values.endpoint as string[] | undefined) ?? []) parts.push(`--endpoint ${endpoint}`);
   if (parsed.values["no-traffic"] === true) parts.push("--no-traffic");
+  if (parsed.values["skip-preflight"] === true) parts.push("--skip-preflight");
   return parts.join(" ");
 }
 
@@ -59,6 +61,7 @@ export const deployCommand: Command = {
     endpoint: { type: "string", multiple: true },
     "no-traffic": { type: "boolean" },
     force: { type: "boolean" },
+    "skip-preflight": { type: "boolean" },
   },
   help: [
     "-f, --format FORMAT      text (default) or json",
@@ -70,6 +73,7 @@ export const deployCommand: Command = {
     "                         other services through a port-forward to a Ready pod",
     "    --no-traffic         send no synthetic probes: the latency and error-rate triggers get no data",
     "    --force              deploy although `opdeploy check` reports errors (the Action's `force` input)",
+    "    --skip-preflight     do not run `opdeploy preflight` against the live cluster first",
   ],
   async run(parsed, io) {
     const format = formatOption(parsed, "deploy", ["text", "json"] as const);
@@ -91,6 +95,10 @@ export const deployCommand: Command = {
     }));
     const progress = createProgress(io);
     try {
+      // Preflight (docs/preflight.md): after the guard, before anything is applied; read-only.
+      if (parsed.values["skip-preflight"] !== true && !(await preflightBeforeDeploy(k8s, cluster, doc.plan, io, redact, dryRun))) {
+        throw new CliError(`opdeploy deploy: refusing to deploy ${file}: preflight found blocking problems (above; --skip-preflight deploys anyway); nothing was applied`, EXIT.failed);
+      }
       const outcome = await withInterrupt(io, "opdeploy deploy: interrupted; stopping at the next step boundary (Ctrl-C again to exit at once)", (signal) =>
         k8s.deployPlan(doc.plan, {
           cluster,

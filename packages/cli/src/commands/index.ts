@@ -35,6 +35,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./deploy.js")).deployCommand,
   },
   {
+    name: "preflight",
+    summary: "Check the live cluster before a deploy: capacity, images, leftovers, Secrets, RBAC, metrics",
+    load: async () => (await import("./preflight.js")).preflightCommand,
+  },
+  {
     name: "status",
     summary: "Show the plan's progress on the cluster: phases, services, node memory and CPU",
     load: async () => (await import("./status.js")).statusCommand,

@@ -82,7 +82,7 @@ async function ownership(ctx: PreflightContext): Promise<Finding[]> {
       findings.push(
         preflightFinding(
           "preflight-object-conflict",
-          `${key} in ${ctx.namespace} belongs to plan ${owner} (label ${PLAN_LABEL}); plan ${ctx.slug} would apply it too and the deploy refuses to take over another plan's objects. Rename the service or deploy into another namespace.`,
+          `${key} in ${ctx.namespace} belongs to plan ${owner} (label ${PLAN_LABEL}); plan ${ctx.slug} does not take over another plan's objects (the deploy would stop there, half-way). Rename the service or deploy into another namespace.`,
           location,
           w.services,
         ),
