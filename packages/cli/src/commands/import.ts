@@ -31,21 +31,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** YAML and JSON files under a folder, recursively, in a stable order (hidden folders too: kustomize output dirs are plain). */
-async function walk(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
+/** YAML and JSON files under a folder, recursively, in a stable order; paths as the user wrote the folder. */
+async function walk(folder: string, cwd: string): Promise<string[]> {
+  const entries = await readdir(resolve(cwd, folder), { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   const out: string[] = [];
   for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(path)));
+    if (entry.isDirectory()) out.push(...(await walk(path, cwd)));
     else if (entry.isFile() && YAML_FILE.test(entry.name)) out.push(path);
   }
   return out;
 }
 
 /** Every input named on the command line, read: files, folders (recursively) and `-` for standard input. */
-async function readInputs(paths: string[]): Promise<ImportSource[]> {
+async function readInputs(paths: string[], cwd: string): Promise<ImportSource[]> {
   if (paths.filter((p) => p === STDIN).length > 1) throw new CliError("opdeploy import: standard input (-) can be named once");
   const sources: ImportSource[] = [];
   const problems: string[] = [];
@@ -54,15 +54,15 @@ async function readInputs(paths: string[]): Promise<ImportSource[]> {
       sources.push({ file: STDIN, text: await readStdin() });
       continue;
     }
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+    const info = await stat(resolve(cwd, path)).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
       problems.push(`opdeploy import: cannot read ${path}: ${info.code === "ENOENT" ? "no such file or directory" : (info.code ?? info.message)}`);
       continue;
     }
-    const files = info.isDirectory() ? await walk(path) : [path];
+    const files = info.isDirectory() ? await walk(path, cwd) : [path];
     if (info.isDirectory() && files.length === 0) problems.push(`opdeploy import: ${path} holds no .yaml, .yml or .json files`);
     for (const file of files) {
-      const read = await readBoundedFile(file, MAX_MANIFEST_BYTES);
+      const read = await readBoundedFile(resolve(cwd, file), MAX_MANIFEST_BYTES);
       if (read.ok) sources.push({ file, text: read.text, ...(info.isDirectory() ? { fromFolder: true } : {}) });
       else problems.push(`opdeploy import: cannot read ${file}: ${read.reason}`);
     }
@@ -91,13 +91,14 @@ function manifestPathFor(output: string | undefined, cwd: string): (file: string
 }
 
 async function importMarkdownDocument(file: string, text: string, output: string | undefined, io: Io): Promise<number> {
+  // Unchanged from the Markdown-only import: notes as "not imported", the YAML with source lines.
   const imported = importMarkdown(text, file);
   // Validate what we produced with the same decoder `check` uses, so import never writes a
   // plan that cannot be read back.
   decodePlan(imported.raw, { file, format: "markdown", locate: imported.locate });
   for (const note of imported.notes) io.err(`${file}:${note.line}: not imported: ${note.message}`);
   if (output) {
-    await writeFile(output, imported.yaml);
+    await writeFile(resolve(io.cwd, output), imported.yaml);
     io.err(`wrote ${output} (${imported.notes.length} line(s) not interpreted, listed above)`);
   } else {
     io.out(imported.yaml);
@@ -109,7 +110,7 @@ async function run(parsed: ParsedCommand, io: Io): Promise<number> {
   if (parsed.positionals.length === 0) throw new CliError("opdeploy import: missing input (a Markdown plan, manifests, a folder, a Compose file or - for standard input)\nRun 'opdeploy import --help' for usage.");
   const output = parsed.values.output as string | undefined;
   const node = nodeOption(parsed.values.node as string | undefined);
-  const sources = await readInputs(parsed.positionals);
+  const sources = await readInputs(parsed.positionals, io.cwd);
   const markdown = sources.filter((s) => detectInputFormat(s.text) === "markdown");
   if (markdown.length > 0 && sources.length === 1) return importMarkdownDocument(markdown[0]!.file, markdown[0]!.text, output, io);
   const profiles = parsed.values.profile as string[] | undefined;
@@ -132,7 +133,7 @@ async function run(parsed: ParsedCommand, io: Io): Promise<number> {
   }
   const summary = `${imported.plan.services.size} service(s) in ${imported.plan.phases.length} phase(s), ${imported.notes.length} note(s) listed above`;
   if (output) {
-    await writeFile(output, imported.yaml);
+    await writeFile(resolve(io.cwd, output), imported.yaml);
     io.err(`wrote ${output}: ${summary}`);
   } else {
     io.out(imported.yaml);

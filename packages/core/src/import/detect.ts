@@ -6,7 +6,7 @@
 import { parseAllDocuments } from "yaml";
 import { isMarkdownPlan } from "../markdown/detect.js";
 
-export type InputFormat = "markdown" | "kubernetes" | "compose" | "plan" | "kustomization" | "empty" | "unknown";
+export type InputFormat = "markdown" | "kubernetes" | "compose" | "plan" | "kustomization" | "invalid-yaml" | "empty" | "unknown";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -14,13 +14,11 @@ export function detectInputFormat(text: string): InputFormat {
   if (isMarkdownPlan(text)) return "markdown";
   let docs: unknown[];
   try {
-    docs = parseAllDocuments(text, { version: "1.1" }).flatMap((d) => {
-      try {
-        return [d.toJS({ maxAliasCount: 100 }) as unknown];
-      } catch {
-        return [];
-      }
-    });
+    const parsed = parseAllDocuments(text, { version: "1.1" });
+    if (!Array.isArray(parsed)) return "empty";
+    // Broken YAML is reported with its own errors (file:line) rather than as "not recognised".
+    if (parsed.some((d) => d.errors.length > 0)) return /^\s*(apiVersion|kind|services)\s*:/m.test(text) ? "invalid-yaml" : "unknown";
+    docs = parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
   } catch {
     return "unknown";
   }

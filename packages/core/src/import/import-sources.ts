@@ -4,7 +4,7 @@
  * files); a Compose file stands alone. Markdown plan documents keep their own importer
  * (markdown/import.ts).
  */
-import type { ManifestText } from "../manifests/parse-manifests.js";
+import { parseManifests, type ManifestText } from "../manifests/parse-manifests.js";
 import { importCompose } from "./compose.js";
 import { detectInputFormat, type InputFormat } from "./detect.js";
 import { importKubernetes } from "./kubernetes-yaml.js";
@@ -39,7 +39,9 @@ export function importSources(sources: readonly ImportSource[], options: ImportS
   const skipped: InputNote[] = [];
   for (const source of sources) {
     const format = detectInputFormat(source.text);
-    if (format === "kubernetes") kubernetes.push(source);
+    if (format === "invalid-yaml") {
+      for (const e of parseManifests([source]).errors) problems.push({ file: e.file, line: e.location.line, message: `not valid YAML: ${e.message}` });
+    } else if (format === "kubernetes") kubernetes.push(source);
     else if (format === "compose") compose.push(source);
     else if (source.fromFolder) skipped.push({ file: source.file, line: 1, kind: "skipped", message: `not imported: ${WHY[format]}` });
     else problems.push({ file: source.file, line: 1, message: WHY[format]! });
