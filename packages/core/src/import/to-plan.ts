@@ -158,5 +158,8 @@ export function toPlan(app: ImportedApp, files: readonly string[], options: ToPl
     services: members,
   }));
   const plan = decode(raw, file, app);
-  return { format: app.format, raw, plan, notes: app.notes.notes, yaml: emit(raw, app, files) };
+  // In source order, as a compiler lists diagnostics (files in the order given).
+  const order = new Map(files.map((f, i) => [f, i]));
+  const notes = [...app.notes.notes].sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || a.line - b.line);
+  return { format: app.format, raw, plan, notes, yaml: emit(raw, app, files) };
 }
