@@ -1,6 +1,6 @@
 import { clusterNodeNames, type Plan } from "@openpolicy/core";
 import type { Cluster } from "./cluster/cluster.js";
-import { planWorkloads } from "./cluster/plan-workloads.js";
+import { defaultPlanWorkloads } from "./cluster/plan-workloads.js";
 import type { SimulatedNodeSpec } from "./cluster/simulated/simulated-cluster.js";
 import { SimulatedCluster } from "./cluster/simulated/simulated-cluster.js";
 import type { Fault } from "./faults/fault.js";
@@ -46,7 +46,7 @@ export function simulatedNodes(plan: Plan): SimulatedNodeSpec[] {
 export async function simulate(plan: Plan, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? 1;
   // One source for the preloaded `from` state and the rollout: both run core's rendered objects.
-  const workloads = planWorkloads();
+  const workloads = defaultPlanWorkloads();
   let cluster = options.cluster;
   if (!cluster) {
     const simulated = new SimulatedCluster({

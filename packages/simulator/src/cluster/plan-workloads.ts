@@ -47,6 +47,18 @@ export function planWorkloads(options: PlanWorkloadOptions = {}): WorkloadSource
   };
 }
 
+let shared: WorkloadSource | undefined;
+
+/**
+ * The source for plans rendered in their own namespace with default options, shared by every
+ * rehearsal in the process: repeated runs of one plan (`--runs`, benchmarks) render it once.
+ * Entries go with their plan (a WeakMap).
+ */
+export function defaultPlanWorkloads(): WorkloadSource {
+  shared ??= planWorkloads();
+  return shared;
+}
+
 function buildSpec(files: Map<string, KubernetesObject[]>, service: Service, namespace: string, owner: string): WorkloadSpec {
   const expected = { startupSeconds: service.startupSeconds, usage: { memory: service.usage.memory, cpu: service.usage.cpu } };
   const own = files.get(serviceManifestPath(service.name));

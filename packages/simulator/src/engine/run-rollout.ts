@@ -6,7 +6,7 @@ import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } fr
 import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
-import { planWorkloads } from "../cluster/plan-workloads.js";
+import { defaultPlanWorkloads } from "../cluster/plan-workloads.js";
 import { planSlug } from "../deploy/plan-slug.js";
 import type {
   Failure,
@@ -159,7 +159,7 @@ class RolloutEngine {
     this.settleSeconds = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.crashLoopRestarts = options.crashLoopRestarts ?? DEFAULT_CRASH_LOOP_RESTARTS;
     this.resumed = new Set(options.resumeFrom ?? []);
-    this.workloads = options.workloads ?? planWorkloads();
+    this.workloads = options.workloads ?? defaultPlanWorkloads();
     this.scrapesMetrics = plan.rollback.latency !== undefined || plan.rollback.errorRate !== undefined;
     this.phaseResults = plan.phases.map((phase) => ({
       name: phase.name,
