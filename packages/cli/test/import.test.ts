@@ -3,7 +3,7 @@
  * main() (the stdin case through the bundled CLI), and `check` on what it wrote.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,20 @@ describe("opdeploy import", () => {
     expect(checked.code).toBe(0);
     const findings = (JSON.parse(checked.stdout) as { findings: { rule: string; severity: string }[] }).findings;
     expect(findings.some((f) => f.rule === "manifest-mismatch")).toBe(true); // the manifests were found and read
+  });
+
+  it("walks folders recursively, follows a symlinked file, and skips what is not manifests with a note", async () => {
+    const tree = join(dir, "tree");
+    await mkdir(join(tree, "base", "apps"), { recursive: true });
+    await copyFile(join(TESTDATA, "sock-shop/complete-demo.yaml"), join(tree, "base", "apps", "shop.yaml"));
+    await writeFile(join(tree, "base", "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [apps/shop.yaml]\n");
+    await writeFile(join(tree, "values.yaml"), "replicaCount: 2\n");
+    await symlink(join(TESTDATA, "online-boutique/kubernetes-manifests.yaml"), join(tree, "linked.yaml"));
+    const result = await run(["import", "tree"], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("26 service(s)"); // 14 from the nested file, 12 through the link
+    expect(result.stderr).toMatch(/kustomization\.yaml:1: skipped: not imported: a kustomization/);
+    expect(result.stderr).toMatch(/values\.yaml:1: skipped: not imported: neither Kubernetes YAML/);
   });
 
   it("imports a Compose file with a profile and the user's nodes", async () => {

@@ -39,7 +39,9 @@ async function walk(folder: string, cwd: string): Promise<string[]> {
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(path, cwd)));
-    else if (entry.isFile() && YAML_FILE.test(entry.name)) out.push(path);
+    // A symlinked file is read (kustomize bases often link shared files); symlinked folders are
+    // not followed, so a link cycle cannot make the walk endless.
+    else if (YAML_FILE.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await stat(resolve(cwd, path)).catch(() => undefined))?.isFile()))) out.push(path);
   }
   return out;
 }
