@@ -5,7 +5,7 @@
  * request. Extended-resource, hugepage and ephemeral-storage cases are not ported (not modelled).
  */
 import { describe, expect, it } from "vitest";
-import { failedSchedulingMessage, insufficientResources, leastAllocatedScore, podRequest } from "../../src/index.js";
+import { balancedAllocationScore, failedSchedulingMessage, fitErrorMessage, insufficientResources, leastAllocatedScore, podRequest, resourceScore, scheduleOne } from "../../src/index.js";
 import type { ResourcePair } from "../../src/index.js";
 
 const r = (cpu: number, memory: number): ResourcePair => ({ cpu, memory });
@@ -49,13 +49,89 @@ describe("NodeResourcesFit (fit_test.go TestEnoughRequests)", () => {
   });
 });
 
-describe("FailedScheduling message (FitError.Error)", () => {
-  it("reads exactly as kubectl shows it for one node", () => {
-    expect(failedSchedulingMessage(1, [["Insufficient memory"]])).toBe("0/1 nodes are available: 1 Insufficient memory.");
+describe("FailedScheduling message (FitError.Error + DefaultPreemption PostFilter)", () => {
+  const unschedulable = (reasons: string[]) => ({ verdict: { reasons, unresolvable: false }, victims: 0, afterVictims: reasons });
+  it("reads as kubectl shows it for one node: the preemption part ends in '..'", () => {
+    expect(failedSchedulingMessage([unschedulable(["Insufficient memory"])])).toBe(
+      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
+    );
   });
-  it("counts reasons over nodes and sorts them", () => {
-    const message = failedSchedulingMessage(3, [["Insufficient memory"], ["Insufficient cpu", "Insufficient memory"], ["Insufficient memory"]]);
-    expect(message).toBe("0/3 nodes are available: 1 Insufficient cpu, 3 Insufficient memory.");
+  it("counts reasons over nodes and sorts them; tainted nodes are not helped by preemption", () => {
+    const message = failedSchedulingMessage([
+      unschedulable(["Insufficient memory"]),
+      unschedulable(["Insufficient cpu", "Insufficient memory"]),
+      { verdict: { reasons: ["node(s) had untolerated taint {node.kubernetes.io/unreachable: }"], unresolvable: true }, victims: 0, afterVictims: [] },
+    ]);
+    expect(message).toBe(
+      // sort.Strings on "<count> <reason>": the count leads.
+      "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 2 Insufficient memory. " +
+        "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..",
+    );
+  });
+  it("the filter part alone is fitErrorMessage", () => {
+    expect(fitErrorMessage(2, [["Too many pods"], ["Too many pods"]])).toBe("0/2 nodes are available: 2 Too many pods.");
+  });
+});
+
+/**
+ * Ported from kubernetes pkg/scheduler/framework/plugins/noderesources/balanced_allocation_test.go
+ * (TestNodeResourcesBalancedAllocation): cpuOnly requests 3000m / 0, cpuAndMemory 3000m / 5000;
+ * cpuOnly runs on node1, cpuAndMemory on node2 where a case schedules them.
+ */
+describe("BalancedAllocation score (balanced_allocation.go)", () => {
+  const cpuOnly = r(3000, 0);
+  const cpuAndMemory = r(3000, 5000);
+  it("skips a pod that requests nothing (PreScore Skip): every node scores 0", () => {
+    expect(balancedAllocationScore(r(0, 0), r(4000, 10000), r(0, 0))).toBe(0);
+  });
+  it("nothing scheduled, resources requested, differently sized nodes: 87 and 100", () => {
+    expect(balancedAllocationScore(cpuAndMemory, r(4000, 10000), r(0, 0))).toBe(87);
+    expect(balancedAllocationScore(cpuAndMemory, r(6000, 10000), r(0, 0))).toBe(100);
+  });
+  it("resources requested, pods scheduled with resources: 82 and 95", () => {
+    expect(balancedAllocationScore(cpuAndMemory, r(10000, 20000), cpuOnly)).toBe(82);
+    expect(balancedAllocationScore(cpuAndMemory, r(10000, 20000), cpuAndMemory)).toBe(95);
+  });
+  it("differently sized nodes: 82 and 80", () => {
+    expect(balancedAllocationScore(cpuAndMemory, r(10000, 20000), cpuOnly)).toBe(82);
+    expect(balancedAllocationScore(cpuAndMemory, r(10000, 50000), cpuAndMemory)).toBe(80);
+  });
+  it("requested resources at node capacity: 50 and 75", () => {
+    expect(balancedAllocationScore(cpuOnly, r(6000, 10000), cpuOnly)).toBe(50);
+    expect(balancedAllocationScore(cpuOnly, r(6000, 10000), cpuAndMemory)).toBe(75);
+  });
+});
+
+describe("scheduleOne: default weights and selectHost", () => {
+  const node = (name: string, allocatable: ResourcePair, requested: ResourcePair) => ({
+    name,
+    allocatable,
+    allocatablePods: 110,
+    requested,
+    nonZeroRequested: requested,
+    podCount: 1,
+    taints: [],
+  });
+  it("adds LeastAllocated and BalancedAllocation with weight 1 each", () => {
+    // node-a: least (50+50)/2 = 50, balanced 100 → 150; node-b: least (75+25)/2 = 50, balanced 75 → 125.
+    const a = node("node-a", r(4000, 4000), r(1000, 1000));
+    const b = node("node-b", r(4000, 4000), r(0, 2000));
+    const pod = { request: r(1000, 1000), priority: 0 };
+    expect(resourceScore(pod.request, a)).toBe(150);
+    expect(resourceScore(pod.request, b)).toBe(125);
+    expect(scheduleOne(pod, [b, a], () => 0.99).node?.name).toBe("node-a");
+  });
+  it("picks among equal scores with the seeded stream: the n-th tie replaces the choice when random·n < 1", () => {
+    const nodes = [node("n1", r(4000, 4000), r(0, 0)), node("n2", r(4000, 4000), r(0, 0)), node("n3", r(4000, 4000), r(0, 0))];
+    const pod = { request: r(100, 100), priority: 0 };
+    const draws = (values: number[]) => {
+      let i = 0;
+      return () => values[i++]!;
+    };
+    // n2: 0.4·2 = 0.8 < 1 → n2; n3: 0.5·3 = 1.5 → keep n2.
+    expect(scheduleOne(pod, nodes, draws([0.4, 0.5])).node?.name).toBe("n2");
+    // n2: 0.6·2 = 1.2 → keep n1; n3: 0.2·3 = 0.6 < 1 → n3.
+    expect(scheduleOne(pod, nodes, draws([0.6, 0.2])).node?.name).toBe("n3");
   });
 });
 

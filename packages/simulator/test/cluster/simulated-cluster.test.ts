@@ -120,7 +120,7 @@ describe("SimulatedCluster", () => {
     c.applySync(spec("besteffort", { requests: { memory: 0, cpu: 0 }, limits: {} }));
     c.waitForSync((v) => (v.workload("besteffort")!.unschedulablePods > 0 ? true : undefined), 1);
     const failed = (await c.events(0)).find((e) => e.reason === "FailedScheduling" && e.workload === "besteffort");
-    expect(failed?.message).toBe("0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }.");
+    expect(failed?.message).toBe("0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..");
   });
 
   it("marks a Deployment Failed (ProgressDeadlineExceeded) after 600 s without progress", async () => {

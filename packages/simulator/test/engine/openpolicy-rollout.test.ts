@@ -92,7 +92,7 @@ describe("failures", () => {
     const result = await simulate(plan, { seed: 2 });
     const failed = result.events.find((e) => e.type === "FailedScheduling");
     expect(failed?.service).toBe("ml-service");
-    expect(failed?.message).toBe("0/1 nodes are available: 1 Insufficient memory.");
+    expect(failed?.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..");
     expect(result.failure?.reason).toBe("Unschedulable");
     expect(result.failure?.phase).toBe("ml");
     expect(result.failure!.detectionSeconds).toBeLessThanOrEqual(10);
@@ -131,7 +131,7 @@ describe("failures", () => {
     const running = status.pods.filter((p) => p.phase === "Running" && p.ready);
     expect(pending).toHaveLength(1);
     expect(pending[0]!.revision).toBe(status.revision);
-    expect(pending[0]!.message).toBe("0/1 nodes are available: 1 Insufficient memory.");
+    expect(pending[0]!.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..");
     expect(running).toHaveLength(1);
     expect(running[0]!.revision).not.toBe(status.revision);
     expect((await cluster.nodes())[0]!.requested.memory).toBe(free.requested.memory);

@@ -212,7 +212,7 @@ describe("messages", () => {
     const plan = makePlan({ name: "openpolicy+ml", services, phases: [...OPENPOLICY_PHASES, { name: "ml", batches: [["ml-service"]] }], rollback: OPENPOLICY_ROLLBACK });
     const result = await simulate(plan, { seed: 2 });
     expect(result.failure?.reason).toBe("Unschedulable");
-    expect(eventAt(result, "FailedScheduling")?.message).toBe("0/1 nodes are available: 1 Insufficient memory.");
-    expect(result.failure?.message).toBe("ml-service: pod Pending: 0/1 nodes are available: 1 Insufficient memory. Nothing in flight frees enough resources.");
+    expect(eventAt(result, "FailedScheduling")?.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..");
+    expect(result.failure?.message).toBe("ml-service: pod Pending: 0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.. Nothing in flight frees enough resources.");
   });
 });

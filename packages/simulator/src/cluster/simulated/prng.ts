@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small, fast 32-bit seeded PRNG (Tommy Ettinger's public-domain generator). Good
- * enough for jitter; the simulation only needs "same seed, same run".
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG lives in core (scheduling/prng.ts), shared with the scheduler's tie-break. */
+export { mulberry32 } from "@openpolicy/core";

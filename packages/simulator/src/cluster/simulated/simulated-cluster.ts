@@ -25,15 +25,25 @@ import type { Fault } from "../../faults/fault.js";
 import { serviceErrorRate, serviceLatencyMs } from "../../model/latency.js";
 import { EventQueue } from "./event-queue.js";
 import { mulberry32 } from "./prng.js";
-import { failedSchedulingMessage, insufficientResources, leastAllocatedScore, nonZeroRequest } from "./fit.js";
+import {
+  evictionHardMemory,
+  lowerPriorityPods,
+  MEMORY_PRESSURE_TAINT,
+  nodeAllocatableOf,
+  nodeTaints,
+  nonZeroRequest,
+  scheduleOne,
+  schedulingRandom,
+  UNREACHABLE_TAINT,
+  type SchedulingPod,
+} from "@openpolicy/core";
 import { restartDelaySeconds, BACKOFF_RESET_SECONDS } from "./backoff.js";
 import { kindSystemPods } from "./kind-overhead.js";
-import { podQosClass } from "./qos.js";
 
 const Mi = 1024 * 1024;
 
-/** Default hard eviction threshold memory.available<100Mi (pkg/kubelet/eviction/defaults_linux.go). */
-export const DEFAULT_EVICTION_THRESHOLD_BYTES = 100 * Mi;
+/** Default hard eviction threshold memory.available<100Mi (core's DEFAULT_EVICTION_HARD_MEMORY). */
+export const DEFAULT_EVICTION_THRESHOLD_BYTES = evictionHardMemory("none");
 /** Kubelet eviction manager monitoring period (--housekeeping / evictionMonitoringPeriod 10 s). */
 export const EVICTION_MONITORING_SECONDS = 10;
 /**
@@ -76,6 +86,11 @@ interface Res {
 interface SimNode {
   index: number;
   name: string;
+  /** NoSchedule taints the node always has (kind's control plane when there are workers). */
+  baseTaints: readonly string[];
+  /** Base taints plus the condition taints (unreachable, memory-pressure), kept current. */
+  taints: string[];
+  readonly podCount: number;
   capacity: Res;
   allocatable: Res;
   allocatablePods: number;
@@ -122,8 +137,6 @@ interface SimPod {
   wantedCpu: number;
   growing: boolean;
   system: boolean;
-  /** QoS BestEffort (computed once at creation). */
-  bestEffort: boolean;
 }
 
 interface SimWorkload {
@@ -180,6 +193,8 @@ export class SimulatedCluster implements Cluster {
   private t = 0;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly random: () => number;
+  /** selectHost's tie-break, a stream of its own so kubelet jitter does not shift placements. */
+  private readonly tieBreak: () => number;
   private readonly nodeList: SimNode[];
   private readonly workloads = new Map<string, SimWorkload>();
   /** Pods waiting for the scheduler, in creation order. */
@@ -192,6 +207,8 @@ export class SimulatedCluster implements Cluster {
   private readonly volumeMap = new Map<string, VolumeStatus>();
   private readonly faults: Fault[];
   private readonly kind: boolean;
+  /** kind: the Docker host's memory, which every node reports as its own and all share. */
+  private readonly hostMemory: number;
   readonly view: ClusterView;
 
   constructor(options: SimulatedClusterOptions) {
@@ -199,23 +216,29 @@ export class SimulatedCluster implements Cluster {
     this.name = options.name ?? "simulated";
     this.namespace = options.namespace ?? "default";
     this.random = mulberry32(options.seed);
+    this.tieBreak = schedulingRandom(options.seed);
     this.faults = options.faults ?? [];
     this.kind = options.overhead === "kind";
+    this.hostMemory = Math.max(0, ...options.nodes.map((n) => n.memory));
     const names = new Set<string>();
     this.nodeList = options.nodes.map((n, index) => {
       if (names.has(n.name)) throw new ClusterError(`duplicate node name ${JSON.stringify(n.name)}`);
       names.add(n.name);
-      // kind's kubelet config reserves nothing and drops the memory eviction threshold, so
-      // allocatable = capacity (see the reference digest); otherwise allocatable = capacity − reserved.
-      const reservedMemory = this.kind ? 0 : n.reservedMemory;
-      const reservedCpu = this.kind ? 0 : n.reservedCpu;
+      const capacity = { memory: n.memory, cpu: n.cpu };
+      const baseTaints = nodeTaints(index, options.nodes.length, options.overhead ?? "none");
       return {
         index,
         name: n.name,
-        capacity: { memory: n.memory, cpu: n.cpu },
-        allocatable: { memory: Math.max(0, n.memory - reservedMemory), cpu: Math.max(0, n.cpu - reservedCpu) },
+        baseTaints,
+        taints: [...baseTaints],
+        get podCount() {
+          return this.pods.size;
+        },
+        capacity,
+        // core's rule: capacity − reserved (threshold included); kind: capacity.
+        allocatable: nodeAllocatableOf(capacity, { memory: n.reservedMemory, cpu: n.reservedCpu }, options.overhead ?? "none"),
         allocatablePods: n.pods,
-        evictionThreshold: this.kind ? 0 : DEFAULT_EVICTION_THRESHOLD_BYTES,
+        evictionThreshold: evictionHardMemory(options.overhead ?? "none"),
         requested: { memory: 0, cpu: 0 },
         nonZeroRequested: { memory: 0, cpu: 0 },
         terminatingRequested: { memory: 0, cpu: 0 },
@@ -436,6 +459,9 @@ export class SimulatedCluster implements Cluster {
       case "restart":
         if (e.pod.epoch === e.epoch && !e.pod.gone && !e.pod.terminating) {
           e.pod.inBackoff = false;
+          // restartCount counts containers the kubelet recreated, not exits: it rises when the
+          // back-off ends (pkg/kubelet/kuberuntime computePodActions → startContainer).
+          e.pod.restarts++;
           this.startContainer(e.pod, true);
         }
         return;
@@ -523,7 +549,15 @@ export class SimulatedCluster implements Cluster {
     else this.reconcileRollingUpdate(w);
   }
 
-  /** pkg/controller/deployment/rolling.go: reconcileNewReplicaSet + reconcileOldReplicaSets. */
+  /**
+   * pkg/controller/deployment/rolling.go rolloutRolling: one sync either scales the new ReplicaSet
+   * up (reconcileNewReplicaSet) and returns, or scales old ReplicaSets down
+   * (reconcileOldReplicaSets). Scaling a ReplicaSet updates it, which queues the next sync at
+   * once (the controller watches its ReplicaSets), so the new ReplicaSet grows in the sync right
+   * after the old one shrinks. Counts are ReplicaSet spec.replicas (deployment_util.go
+   * GetReplicaCountForReplicaSets): a terminating pod no longer counts. With 4 replicas at
+   * 25%/25%: +1 new, −1 old, +1 new, all at t = 0.
+   */
   private reconcileRollingUpdate(w: SimWorkload): void {
     const replicas = w.spec.replicas;
     const active: SimPod[] = [];
@@ -535,28 +569,35 @@ export class SimulatedCluster implements Cluster {
       (pod.revision === w.revision ? current : old).push(pod);
     }
     const { surge, unavailable } = resolveFenceposts(w.spec.maxSurge, w.spec.maxUnavailable, replicas);
-    if (current.length > replicas) {
-      // Scale down surplus new pods, not-ready first, then newest (controller.ActivePods ordering).
-      const surplus = sortForScaleDown(current).slice(0, current.length - replicas);
-      for (const pod of surplus) this.terminatePod(pod);
+    if (this.scaleNewReplicaSet(w, replicas, surge, active.length, current)) {
       this.markProgress(w);
+      this.queueReconcile(w);
       return;
     }
-    if (current.length < replicas) {
-      // NewRSNewReplicas: never more than replicas + maxSurge pods in total.
-      const allowed = Math.min(replicas + surge - active.length, replicas - current.length);
-      for (let i = 0; i < allowed; i++) {
-        const pod = this.createPod(w, true);
-        current.push(pod);
-        active.push(pod);
-      }
-      if (allowed > 0) this.markProgress(w);
-    }
     if (old.length === 0) return;
-    const minAvailable = replicas - unavailable;
+    if (this.scaleDownOldReplicaSets(old, current, active, replicas - unavailable)) {
+      this.markProgress(w);
+      this.queueReconcile(w);
+    }
+  }
+
+  /** reconcileNewReplicaSet / NewRSNewReplicas: never more than replicas + maxSurge pods in total. */
+  private scaleNewReplicaSet(w: SimWorkload, replicas: number, surge: number, activeCount: number, current: SimPod[]): boolean {
+    if (current.length > replicas) {
+      // Scale down surplus new pods, not-ready first, then newest (controller.ActivePods ordering).
+      for (const pod of sortForScaleDown(current).slice(0, current.length - replicas)) this.terminatePod(pod);
+      return true;
+    }
+    const allowed = Math.min(replicas + surge - activeCount, replicas - current.length);
+    for (let i = 0; i < allowed; i++) this.createPod(w, true);
+    return allowed > 0;
+  }
+
+  /** reconcileOldReplicaSets: cleanupUnhealthyReplicas, then scaleDownOldReplicaSetsForRollingUpdate. */
+  private scaleDownOldReplicaSets(old: SimPod[], current: SimPod[], active: SimPod[], minAvailable: number): boolean {
     const newUnavailable = current.filter((p) => !p.ready).length;
     let maxScaledDown = active.length - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return;
+    if (maxScaledDown <= 0) return false;
     let scaled = false;
     // cleanupUnhealthyReplicas: old pods that are not Ready go first.
     for (const pod of sortForScaleDown(old)) {
@@ -574,7 +615,7 @@ export class SimulatedCluster implements Cluster {
       available--;
       scaled = true;
     }
-    if (scaled) this.markProgress(w);
+    return scaled;
   }
 
   /** pkg/controller/deployment/recreate.go: scale old to 0, wait until no old pod runs, then scale up. */
@@ -682,7 +723,6 @@ export class SimulatedCluster implements Cluster {
       wantedCpu: 0,
       growing: false,
       system: w.system,
-      bestEffort: podQosClass(spec.requests, spec.limits) === "BestEffort",
     };
     w.pods.add(pod);
     this.touch(w);
@@ -715,41 +755,28 @@ export class SimulatedCluster implements Cluster {
     this.at(0, { k: "schedule" });
   }
 
-  /** Filter + score over all nodes; undefined when no node fits. */
+  /** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
+  private scheduleCycle(pod: SimPod): { node?: SimNode; message?: string } {
+    const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
+    return scheduleOne(schedulingPod, this.nodeList, this.tieBreak, (node, priority) =>
+      lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
+    );
+  }
+
   private pickNode(pod: SimPod): SimNode | undefined {
-    let best: SimNode | undefined;
-    let bestScore = -1;
-    let ties = 0;
-    const bestEffort = pod.bestEffort;
-    for (const node of this.nodeList) {
-      if (!this.feasible(pod, node, bestEffort)) continue;
-      const score = leastAllocatedScore(pod.request, node.allocatable, node.nonZeroRequested);
-      if (score > bestScore) {
-        best = node;
-        bestScore = score;
-        ties = 1;
-      } else if (score === bestScore) {
-        // selectHost (pkg/scheduler/schedule_one.go): uniform choice among the top scores
-        // (reservoir sampling), seeded here.
-        ties++;
-        if (this.random() * ties < 1) best = node;
-      }
-    }
-    return best;
+    return this.scheduleCycle(pod).node;
   }
 
-  private feasible(pod: SimPod, node: SimNode, bestEffort: boolean): boolean {
-    if (!node.ready) return false;
-    // TaintNodesByCondition: node.kubernetes.io/memory-pressure:NoSchedule keeps BestEffort pods
-    // off a node under MemoryPressure (pkg/scheduler/.../tainttoleration, kubelet admission).
-    if (bestEffort && node.memoryPressure) return false;
-    return insufficientResources(pod.request, { allocatable: node.allocatable, allocatablePods: node.allocatablePods, requested: node.requested, podCount: node.pods.size }).length === 0;
-  }
-
-  private nodeReasons(pod: SimPod, node: SimNode, bestEffort: boolean): string[] {
-    if (!node.ready) return ["node(s) had untolerated taint {node.kubernetes.io/unreachable: }"];
-    if (bestEffort && node.memoryPressure) return ["node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }"];
-    return insufficientResources(pod.request, { allocatable: node.allocatable, allocatablePods: node.allocatablePods, requested: node.requested, podCount: node.pods.size });
+  /**
+   * Condition taints (pkg/controller/nodelifecycle): a NotReady node gets
+   * node.kubernetes.io/unreachable, a node under MemoryPressure node.kubernetes.io/memory-pressure
+   * (TaintNodesByCondition), both NoSchedule. App pods tolerate neither: the toleration for the
+   * memory-pressure taint comes from the PodTolerationRestriction admission plugin, off by default.
+   */
+  private refreshTaints(node: SimNode): void {
+    node.taints = [...node.baseTaints];
+    if (!node.ready) node.taints.push(UNREACHABLE_TAINT);
+    if (node.memoryPressure) node.taints.push(MEMORY_PRESSURE_TAINT);
   }
 
   /**
@@ -765,15 +792,13 @@ export class SimulatedCluster implements Cluster {
     queue.sort((a, b) => b.spec.priority - a.spec.priority || a.createdAt - b.createdAt);
     for (const pod of queue) {
       if (pod.gone || pod.terminating || pod.node) continue;
-      const node = this.pickNode(pod);
+      const { node, message } = this.scheduleCycle(pod);
       if (node) {
         this.bind(pod, node, true);
         continue;
       }
-      const bestEffort = pod.bestEffort;
-      const message = failedSchedulingMessage(this.nodeList.length, this.nodeList.map((n) => this.nodeReasons(pod, n, bestEffort)));
       if (!pod.unschedulable || pod.message !== message) {
-        this.record("Warning", "FailedScheduling", `Pod/${pod.name}`, message, pod.workload.name);
+        this.record("Warning", "FailedScheduling", `Pod/${pod.name}`, message!, pod.workload.name);
       }
       pod.unschedulable = true;
       pod.reason = "Unschedulable";
@@ -909,7 +934,7 @@ export class SimulatedCluster implements Cluster {
     }
     pod.usageMemory = memory;
     pod.usageCpu = cpu;
-    if (node && node.usedMemory > node.allocatable.memory) this.requestEvictionCycle();
+    if (node && (this.kind ? this.hostMemoryUsed() > this.hostMemory : node.usedMemory > node.allocatable.memory)) this.requestEvictionCycle();
   }
 
   private containerExited(pod: SimPod, reason: "OOMKilled" | "Error", exitCode: number): void {
@@ -935,7 +960,6 @@ export class SimulatedCluster implements Cluster {
     if (ranFor >= BACKOFF_RESET_SECONDS) pod.backoffIndex = 0;
     const delay = restartDelaySeconds(pod.backoffIndex);
     pod.backoffIndex++;
-    pod.restarts++;
     if (delay > 0) {
       pod.inBackoff = true;
       pod.reason = "CrashLoopBackOff";
@@ -1010,34 +1034,53 @@ export class SimulatedCluster implements Cluster {
    * memory.available = capacity − reserved(kube+system) − pods' usage; the signal fires when it
    * drops below the hard threshold (100Mi), i.e. when pods use more than allocatable. The kubelet
    * then evicts one pod per monitoring cycle, ranked (eviction/helpers.go rankMemoryPressure):
-   * usage above request first, then lower priority, then larger usage − request. On kind there
-   * is no threshold; the kernel OOM killer acts instead (same ranking, container OOMKilled).
+   * usage above request first, then lower priority, then larger usage − request.
    */
   private evictionCycle(): void {
+    if (this.kind) return this.hostOomCycle();
     let again = false;
     for (const node of this.nodeList) {
       const pressure = node.ready && node.usedMemory > node.allocatable.memory;
       if (pressure !== node.memoryPressure) {
         node.memoryPressure = pressure;
+        this.refreshTaints(node);
       }
       if (!pressure) continue;
-      const victim = this.rankForEviction(node);
+      const victim = this.rankForEviction([node]);
       if (!victim) continue;
       again = true;
-      if (this.kind) {
-        this.at(0, { k: "exit", pod: victim, epoch: victim.epoch, reason: "OOMKilled", exitCode: 137 });
-      } else {
-        this.evict(victim, node);
-      }
+      this.evict(victim, node);
     }
     if (again) this.requestEvictionCycle();
   }
 
-  private rankForEviction(node: SimNode): SimPod | undefined {
+  /**
+   * kind: every node is a container on one Docker host and reports the host's memory (kind#2805),
+   * and the kubelet has no memory threshold, so no node reports MemoryPressure. When the pods of all
+   * nodes together use more than the host has, the kernel OOM killer kills a container — chosen here
+   * with the eviction ranking over every node (an approximation of oom_score).
+   */
+  private hostOomCycle(): void {
+    if (this.hostMemoryUsed() <= this.hostMemory) return;
+    const victim = this.rankForEviction(this.nodeList.filter((n) => n.ready));
+    if (!victim) return;
+    this.at(0, { k: "exit", pod: victim, epoch: victim.epoch, reason: "OOMKilled", exitCode: 137 });
+    this.requestEvictionCycle();
+  }
+
+  private hostMemoryUsed(): number {
+    let used = 0;
+    for (const node of this.nodeList) used += node.usedMemory;
+    return used;
+  }
+
+  private rankForEviction(nodes: readonly SimNode[]): SimPod | undefined {
     let best: SimPod | undefined;
-    for (const pod of node.pods) {
-      if (pod.terminating || !pod.containerRunning || pod.system) continue;
-      if (!best || evictionBefore(pod, best)) best = pod;
+    for (const node of nodes) {
+      for (const pod of node.pods) {
+        if (pod.terminating || !pod.containerRunning || pod.system) continue;
+        if (!best || evictionBefore(pod, best)) best = pod;
+      }
     }
     return best;
   }
@@ -1093,6 +1136,7 @@ export class SimulatedCluster implements Cluster {
 
   private nodeDown(node: SimNode, seconds: number): void {
     node.ready = false;
+    this.refreshTaints(node);
     this.record("Warning", "NodeNotReady", `Node/${node.name}`, `Node ${node.name} status is now: NodeNotReady (restarting)`, undefined, node.name);
     for (const pod of node.pods) {
       pod.containerRunning = false;
@@ -1107,6 +1151,7 @@ export class SimulatedCluster implements Cluster {
 
   private nodeUp(node: SimNode): void {
     node.ready = true;
+    this.refreshTaints(node);
     this.record("Normal", "NodeReady", `Node/${node.name}`, `Node ${node.name} status is now: NodeReady`, undefined, node.name);
     for (const pod of node.pods) {
       if (pod.terminating) {
