@@ -94,6 +94,19 @@ describe("importSources on Kubernetes details", () => {
     expect([db.kind, db.persistent, db.storage, db.replicas]).toEqual(["StatefulSet", true, 5 * 2 ** 30, 3]);
   });
 
+  it("adds a native sidecar's request to the pod's, and says so", () => {
+    const sidecar = [
+      "        resources: {requests: {memory: 100Mi, cpu: 100m}}",
+      "      initContainers:",
+      "      - {name: proxy, image: envoy:1, restartPolicy: Always, resources: {requests: {memory: 50Mi, cpu: 20m}}}",
+      "      - {name: migrate, image: m:1, resources: {requests: {memory: 120Mi, cpu: 10m}}}",
+    ];
+    const imported = importSources([{ file: "p.yaml", text: deployment("app", [], sidecar) }]);
+    // app 100Mi + sidecar 50Mi = 150Mi; the ordinary init container runs beside the sidecar started before it: 120 + 50 = 170Mi
+    expect(imported.plan.services.get("app")!.requests).toEqual({ memory: 170 * 2 ** 20, cpu: 120 });
+    expect(imported.notes.some((n) => n.message.startsWith('init container "proxy" is a sidecar') && n.message.includes("50Mi"))).toBe(true);
+  });
+
   it("notes kinds it does not import and a second workload of the same name", () => {
     const daemon = deployment("agent").replace("kind: Deployment", "kind: DaemonSet");
     const imported = importSources([{ file: "m.yaml", text: [deployment("a", ["  strategy: {type: Recreate}"]), daemon, deployment("a")].join("\n---\n") }]);

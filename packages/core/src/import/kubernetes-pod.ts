@@ -5,6 +5,7 @@
  */
 import type { FieldPath, ManifestObject } from "../manifests/parse-manifests.js";
 import { podLimits, podRequests, quantityBytes } from "../qos/pod-resources.js";
+import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
 import type { ImportedService, ValidateInput } from "./imported.js";
 import type { NoteSink } from "./notes.js";
 import { grpcHealthProbePort, httpValidation, infrastructureOfImage } from "./validation.js";
@@ -15,18 +16,6 @@ export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
 export const POD_SPEC: FieldPath = ["spec", "template", "spec"];
-
-/**
- * A container as the API server stores it: a resource with a limit and no request gets the limit
- * as its request (pkg/apis/core/v1/defaults.go, SetDefaults_Pod), which is what the scheduler sums.
- */
-function withDefaultedRequests(container: Data): Data {
-  const resources = record(container.resources);
-  const limits = record(resources.limits);
-  const requests = { ...record(resources.requests) };
-  for (const [key, value] of Object.entries(limits)) if (requests[key] === undefined) requests[key] = value;
-  return { ...container, resources: { ...resources, requests } };
-}
 
 export interface ContainerPort {
   name?: string;
@@ -52,9 +41,10 @@ export function mainContainerIndex(workload: ManifestObject, containers: Data[])
   return named >= 0 ? named : 0;
 }
 
-function showAmount(requests: Data): string {
-  const r = record(record(requests.resources).requests);
-  return `requests ${text(r.memory) ?? String(r.memory ?? 0)} memory, ${text(r.cpu) ?? String(r.cpu ?? 0)} CPU`;
+/** One container's effective request, by the same rule as the pod's (a lone limit counts). */
+function showAmount(container: Data): string {
+  const r = podRequests({ spec: { containers: [container] } });
+  return `requests ${quantityFromBytes(r.memory).toString()} memory, ${quantityFromMillis(r.cpu).toString()} CPU`;
 }
 
 /** Notes for the pod-level things one plan service cannot say: more containers, init containers, overhead. */
@@ -66,7 +56,7 @@ function noteContainers(sink: NoteSink, workload: ManifestObject, containers: Da
       workload.file,
       line([...POD_SPEC, "containers", i]),
       "dropped",
-      `container "${String(c.name)}" of ${workload.kind} ${workload.name} runs beside "${String(containers[main]!.name)}": its ${showAmount(withDefaultedRequests(c))} are counted in the pod's requests (sum of containers), its image, ports and probes are not in the plan (one container per service)`,
+      `container "${String(c.name)}" of ${workload.kind} ${workload.name} runs beside "${String(containers[main]!.name)}": its ${showAmount(c)} are counted in the pod's requests (sum of containers), its image, ports and probes are not in the plan (one container per service)`,
       workload.name,
     );
   });
@@ -77,8 +67,8 @@ function noteContainers(sink: NoteSink, workload: ManifestObject, containers: Da
       line([...POD_SPEC, "initContainers", i]),
       "dropped",
       sidecar
-        ? `init container "${String(c.name)}" is a sidecar (restartPolicy: Always); counted with the classic rule (max of init containers, not added to the sum as Kubernetes ≥ 1.29 does), and not in the plan`
-        : `init container "${String(c.name)}" is not in the plan; its ${showAmount(withDefaultedRequests(c))} count only if larger than the containers' sum (max rule)`,
+        ? `init container "${String(c.name)}" is a sidecar (restartPolicy: Always): its ${showAmount(c)} are added to the pod's requests, as the scheduler counts them; the container is not in the plan`
+        : `init container "${String(c.name)}" is not in the plan; its ${showAmount(c)} count only if larger than the containers' sum (max rule)`,
       workload.name,
     );
   });
@@ -182,8 +172,9 @@ export function readWorkload(sink: NoteSink, workload: ManifestObject, services:
   const podSpec = record(record(record(workload.value.spec).template).spec);
   const containers = list(podSpec.containers).map(record);
   const init = list(podSpec.initContainers).map(record);
-  // core's one rule for the pod's effective request and limit (fit.go computePodResourceRequest).
-  const pod = { spec: { ...podSpec, containers: containers.map(withDefaultedRequests), initContainers: init.map(withDefaultedRequests) } };
+  // core's one rule for the pod's effective request and limit (fit.go computePodResourceRequest,
+  // API defaulting of a request from its limit, sidecars): qos/pod-resources.ts.
+  const pod = { spec: podSpec };
   const requests = podRequests(pod);
   const limits = podLimits(pod);
   const main = mainContainerIndex(workload, containers);
