@@ -6,7 +6,9 @@
  * 2. read and check the plan: a plan that cannot be read, or (deploy) has error findings, stops
  *    here, annotated like mode check — before the kubeconfig is even written to disk;
  * 3. connect with the kubeconfig (content → a private temp file, deleted in `finally`);
- * 4. deploy (`deployPlan`: phases, gates, automatic rollback, a revision per run, the Lease
+ * 4. preflight (preflight-step.ts; skipped with `skip-preflight: true`): the live cluster read,
+ *    nothing applied; blocking findings stop here (verdict not-run);
+ * 5. deploy (`deployPlan`: phases, gates, automatic rollback, a revision per run, the Lease
  *    lock) or roll back (`rollbackPlan`), printing progress per phase; SIGINT/SIGTERM from a
  *    cancelled workflow stop the deploy at the next step boundary, resumable by the next run.
  * Outputs `verdict` and `revision`; the job summary gets a short report without credentials.
@@ -35,6 +37,7 @@ import { planDisplayName } from "./dry-run.js";
 import type { ActionInputs } from "./inputs.js";
 import { describeLease } from "./lease-holder.js";
 import { prepareKubeconfig } from "./kubeconfig-input.js";
+import { runPreflight } from "./preflight-step.js";
 import { pullRequestFromEvent } from "./pull-request.js";
 import { VERSION } from "./version.js";
 
@@ -158,6 +161,17 @@ export async function runDeploy(inputs: DeployInputs): Promise<void> {
     }
     verdict = "failed";
     if (inputs.mode === "deploy") {
+      let preflightSection = "";
+      if (!inputs.skipPreflight) {
+        const checked = await runPreflight(cluster, plan, displayName, kubeconfig.secrets, inputs.dryRun);
+        preflightSection = checked.markdown;
+        if (!checked.allowed) {
+          verdict = "not-run";
+          log.close();
+          await writeJobSummary(`${preflightSection}\n${report.footer}\n`);
+          return;
+        }
+      }
       const deployed = await deployPlan(plan, {
         cluster,
         onProgress: log.onProgress,
@@ -167,7 +181,7 @@ export async function runDeploy(inputs: DeployInputs): Promise<void> {
       });
       verdict = deployed.verdict;
       finishDeploy(deployed, log, displayName);
-      await writeJobSummary(renderDeployReport(report, deployed));
+      await writeJobSummary(`${preflightSection ? `${preflightSection}\n` : ""}${renderDeployReport(report, deployed)}`);
     } else {
       const outcome = await rollbackPlan({
         cluster,

@@ -38,6 +38,8 @@ export interface ActionInputs {
   dryRun: boolean;
   /** Mode deploy: seconds to watch the rollback triggers at the end of each phase; undefined = the engine's 30. */
   settleSeconds: number | undefined;
+  /** Mode deploy: do not run preflight (the live cluster read before anything is applied). */
+  skipPreflight: boolean;
 }
 
 /** Thrown with every input problem at once; `message` lists them one per line. */
@@ -121,6 +123,8 @@ export function readInputs(): ActionInputs {
   const force = booleanInput("force", false, problems);
   if (force && mode !== "deploy") problems.push(`force: only mode deploy uses it (mode is ${mode})`);
   const settleSeconds = wholeNumberInput("settle-seconds", 0, MAX_SETTLE_SECONDS, problems);
+  const skipPreflight = booleanInput("skip-preflight", false, problems);
+  if (skipPreflight && mode !== "deploy") problems.push(`skip-preflight: only mode deploy uses it (mode is ${mode})`);
   if (toRevision !== undefined && mode !== "rollback") problems.push(`to-revision: only mode rollback uses it (mode is ${mode})`);
   // rollbackPlan has no dry run: refusing is better than a "dry" rollback that changes the cluster.
   if (dryRun && mode === "rollback") problems.push("dry-run: mode rollback has no dry run (use it with mode deploy)");
@@ -130,5 +134,5 @@ export function readInputs(): ActionInputs {
     warning(`inputs: ${clusterInputs.join(", ")} ignored: only mode deploy or rollback uses them (mode is ${mode})`);
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace, toRevision, dryRun, force, settleSeconds };
+  return { mode, plan, githubToken, comment, failOn, runs, kubeconfig, context, namespace, toRevision, dryRun, force, settleSeconds, skipPreflight };
 }

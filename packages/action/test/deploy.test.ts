@@ -12,6 +12,7 @@ import { safeErrorMessage } from "../src/deploy.js";
 import { leaseHolder } from "../src/lease-holder.js";
 import { namesExistingFile } from "../src/kubeconfig-path.js";
 import { buildTestBundle, PLAN_PATH, planWorkspace, shopPlan } from "./helpers/deploy-fixtures.js";
+import { addShopCredentials } from "./helpers/fake-cluster-per-test.js";
 import { fakeApiServer, type FakeApiServer } from "./helpers/fake-kubernetes.js";
 import { runAction, type ActionRun, type RunOptions } from "./helpers/run-action.js";
 
@@ -30,6 +31,7 @@ beforeEach(async () => {
   server = await fakeApiServer({ token: KUBE_TOKEN });
   await server.start();
   server.addNode("node-1", "8Gi", "4");
+  addShopCredentials(server);
   server.autoReadyMs = 5;
 });
 
@@ -125,7 +127,8 @@ describe("mode deploy", () => {
     expect(run.code, log(run)).toBe(0);
     expect(run.outputs.verdict).toBe("succeeded");
     expect(run.outputs.revision).toBe("");
-    const writes = server.requests.filter((r) => r.method !== "GET");
+    // Preflight's SelfSubjectAccessReviews store nothing; every other write is a dry run.
+    const writes = server.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/selfsubjectaccessreviews"));
     expect(writes.length).toBeGreaterThan(0);
     for (const write of writes) expect(write.query.dryRun, `${write.method} ${write.path}`).toBe("All");
     expect(revisionSecrets()).toEqual([]);
@@ -150,7 +153,7 @@ describe("mode deploy", () => {
     const failure = run.stdout.split("\n").find((line) => line.startsWith("::error::"));
     expect(failure).toContain(`opdeploy: deploy of deploy/plan.yaml refused: lease shop/opdeploy-shop is held by runner-17-deploy-bot until ${until}`);
     expect(failure).toContain("concurrency:");
-    expect(server.requests.filter((r) => r.method === "PATCH" || r.method === "POST" || r.method === "DELETE")).toEqual([]);
+    expect(server.requests.filter((r) => (r.method === "PATCH" || r.method === "POST" || r.method === "DELETE") && !r.path.endsWith("/selfsubjectaccessreviews"))).toEqual([]);
     expect(lease()!.spec.holderIdentity).toBe("runner-17-deploy-bot");
   });
 

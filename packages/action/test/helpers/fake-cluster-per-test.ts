@@ -12,6 +12,14 @@ export interface DeployTestContext {
   server: FakeApiServer;
 }
 
+/**
+ * The credentials Secret the shop plan's PostgreSQL and its clients read (secretKeyRef): a real
+ * cluster needs it before the deploy, and the deploy's preflight checks that it is there.
+ */
+export function addShopCredentials(server: FakeApiServer): void {
+  server.upsert("v1", "secrets", { metadata: { name: "shop-credentials", namespace: "shop" }, data: { "database-password": "cGFzcw==" } });
+}
+
 export function deployTestContext(token: string): DeployTestContext {
   const context = {} as DeployTestContext;
   beforeAll(async () => {
@@ -21,6 +29,7 @@ export function deployTestContext(token: string): DeployTestContext {
     context.server = await fakeApiServer({ token });
     await context.server.start();
     context.server.addNode("node-1", "8Gi", "4");
+    addShopCredentials(context.server);
     context.server.autoReadyMs = 5;
   });
   afterEach(async () => {

@@ -21,6 +21,10 @@ export interface FakeApiServer {
   autoReadyMs: number | undefined;
   /** Workload names whose pods stay Pending with a FailedScheduling event. */
   readonly unschedulable: Set<string>;
+  /** SelfSubjectAccessReviews answered "denied": `verb group/resource` ("create coordination.k8s.io/leases"). */
+  readonly denied: Set<string>;
+  /** Namespaces that read as not existing (every other one exists). */
+  readonly missingNamespaces: Set<string>;
   start(): Promise<void>;
   stop(): Promise<void>;
   kubeconfig(namespace?: string): string;
