@@ -52,7 +52,9 @@ function batchPods(services: readonly Service[]): PackedPod[] {
   const later: PackedPod[] = [];
   const most = Math.max(0, ...services.filter((s) => s.kind === "StatefulSet").map((s) => s.replicas));
   for (let ordinal = 1; ordinal < most; ordinal++) {
-    for (const s of services) if (s.kind === "StatefulSet" && s.replicas > ordinal) later.push(...servicePods(s, 1));
+    // One round per ordinal: pods whose predecessors became Ready together share a pass.
+    const round = services.filter((s) => s.kind === "StatefulSet" && s.replicas > ordinal).flatMap((s) => servicePods(s, 1));
+    later.push(...round.sort((a, b) => b.priority - a.priority));
   }
   return [...first, ...later];
 }

@@ -8,6 +8,7 @@ export { checkPlacements } from "./duplicate-placement.js";
 export { checkPorts } from "./port-conflict.js";
 export { checkSchedulable } from "./unschedulable.js";
 export { checkCapacity } from "./capacity-exceeded.js";
+export { fitPlan, servicePodRequest, type FitReport, type PodPending } from "./fit-plan.js";
 export { checkGates } from "./gate-unreachable.js";
 export { checkBudget } from "./budget-exceeded.js";
 export { checkDeclaredTotals, readWrittenPrecision, matchesWrittenFigure } from "./declared-total-mismatch.js";
