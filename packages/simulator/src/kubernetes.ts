@@ -10,3 +10,4 @@ export * from "./deploy/index.js";
 export * from "./validation/index.js";
 export * from "./perf/index.js";
 export * from "./preflight/index.js";
+export * from "./diff/index.js";

@@ -105,6 +105,8 @@ export class FakeApiServer {
   readonly token: string;
   metrics: boolean;
   nodeUsage = new Map<string, { cpu: string; memory: string }>();
+  /** Pod metrics (metrics.k8s.io PodMetrics) by `namespace/pod`: each container's usage. Empty: an empty list. */
+  podUsage = new Map<string, { name: string; usage: { cpu: string; memory: string } }[]>();
   /** Workloads applied become Ready (pods + status) after this many ms; undefined = never. */
   autoReadyMs: number | undefined;
   /** Workload names whose pods stay Pending with a FailedScheduling event instead. */
@@ -424,8 +426,15 @@ export class FakeApiServer {
       if (path.endsWith("/nodes")) {
         return this.send(res, 200, { kind: "NodeMetricsList", apiVersion: "metrics.k8s.io/v1beta1", items: [...this.nodeUsage].map(([name, usage]) => ({ metadata: { name }, usage, window: "10s" })) });
       }
-      return this.send(res, 200, { kind: "PodMetricsList", apiVersion: "metrics.k8s.io/v1beta1", items: [] });
+      const inNamespace = /\/namespaces\/([^/]+)\/pods$/.exec(path)?.[1];
+      const items = [...this.podUsage]
+        .map(([key, containers]) => ({ namespace: key.slice(0, key.indexOf("/")), name: key.slice(key.indexOf("/") + 1), containers }))
+        .filter((p) => inNamespace === undefined || p.namespace === decodeURIComponent(inNamespace))
+        .map((p) => ({ metadata: { name: p.name, namespace: p.namespace }, timestamp: new Date().toISOString(), window: "30s", containers: p.containers }));
+      return this.send(res, 200, { kind: "PodMetricsList", apiVersion: "metrics.k8s.io/v1beta1", items });
     }
+    const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(path);
+    if (log && req.method === "GET") return this.podLog(res, decodeURIComponent(log[1]!), decodeURIComponent(log[2]!), url.searchParams);
     const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
     if (!match) return this.send(res, 404, this.statusBody(404, "NotFound", `no route ${path}`));
     const apiVersion = match[1] ?? match[2]!;
@@ -516,6 +525,29 @@ export class FakeApiServer {
       default:
         return this.send(res, 405, this.statusBody(405, "MethodNotAllowed", `${req.method}`));
     }
+  }
+
+  /** Container logs a test sets: `${namespace}/${pod}/${container}` (current) or with `/previous`. */
+  readonly podLogs = new Map<string, string>();
+
+  /** Sets what GET …/pods/<pod>/log answers for a container (its previous instance with `previous`). */
+  setPodLog(namespace: string, pod: string, container: string, text: string, previous = false): void {
+    this.podLogs.set(`${namespace}/${pod}/${container}${previous ? "/previous" : ""}`, text);
+  }
+
+  /** GET …/pods/<pod>/log as the API server answers it: text/plain, tailLines honoured, 400 without a previous instance. */
+  private podLog(res: http.ServerResponse, namespace: string, pod: string, query: URLSearchParams): void {
+    if (!this.store.get(this.key("v1", "pods", namespace, pod))) return this.send(res, 404, this.statusBody(404, "NotFound", `pods "${pod}" not found`));
+    const previous = query.get("previous") === "true";
+    const text = this.podLogs.get(`${namespace}/${pod}/${query.get("container") ?? ""}${previous ? "/previous" : ""}`);
+    if (text === undefined) {
+      return this.send(res, 400, this.statusBody(400, "BadRequest", `previous terminated container "${query.get("container")}" in pod "${pod}" not found`));
+    }
+    const tail = Number(query.get("tailLines") ?? "0");
+    const lines = text.split("\n");
+    const body = tail > 0 ? lines.slice(-tail - (text.endsWith("\n") ? 1 : 0)).join("\n") : text;
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    res.end(body);
   }
 
   /** A SelfSubjectAccessReview: allowed unless `verb group/resource[/subresource]` is in `denied`; nothing is stored. */
