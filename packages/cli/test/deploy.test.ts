@@ -343,3 +343,35 @@ describe("second deploys (issue 8)", () => {
     expect(server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
   });
 });
+
+describe("opdeploy logs", () => {
+  it("shows a failing service's pods: state, last events and log tails, with secrets redacted", async () => {
+    expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
+    const deployment = server.get("apps/v1", "deployments", "shop", "api")!;
+    for (const pod of server.list("v1", "pods", "shop").filter((p) => p.metadata.labels?.["opdeploy.io/workload"] === "api")) server.remove("v1", "pods", "shop", pod.metadata.name);
+    server.upsert("v1", "pods", {
+      metadata: { name: "api-broken", namespace: "shop", labels: { ...deployment.spec.template.metadata.labels } },
+      spec: { ...structuredClone(deployment.spec.template.spec), nodeName: "node-1" },
+      status: {
+        phase: "Running",
+        conditions: [{ type: "PodScheduled", status: "True" }],
+        containerStatuses: [{ name: "api", ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 20s" } } }],
+      },
+    });
+    server.setPodLog("shop", "api-broken", "api", "boot\nDATABASE_URL=postgres://app:s3cr3t-pw@db:5432/shop\n", true);
+    server.setPodLog("shop", "api-broken", "api", "boot\n");
+    const run = await cli(["logs", planFile, "api"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("api · pod api-broken: Running (CrashLoopBackOff: back-off 20s), 2 restarts");
+    expect(run.stdout).toContain("api, previous instance (last 2 lines):");
+    expect(run.stdout).toContain("DATABASE_URL=postgres://app:***@db:5432/shop");
+    expect(run.stdout).not.toContain("s3cr3t-pw");
+    const json = await cli(["logs", planFile, "-f", "json"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { service: string; pods: { pod: string }[] }[];
+    expect(report.map((r) => r.service)).toEqual(["api"]);
+    const unknown = await cli(["logs", planFile, "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the plan has no service "nope"');
+  });
+});

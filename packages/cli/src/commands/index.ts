@@ -50,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./history.js")).historyCommand,
   },
   {
+    name: "logs",
+    summary: "Show why a service failed: its pods' last events and log tails (current and previous), secrets redacted",
+    load: async () => (await import("./logs.js")).logsCommand,
+  },
+  {
     name: "rollback",
     summary: "Return the cluster to an earlier deploy revision of the plan",
     load: async () => (await import("./rollback.js")).rollbackCommand,

@@ -236,6 +236,12 @@ export interface Cluster {
   /** Runs the service's own validation (postgres query, redis PING, HTTP GET ...). */
   validate(service: Service): Promise<ValidationOutcome>;
   waitFor<T>(check: (view: ClusterView) => T | undefined, timeoutSeconds: number): Promise<WaitResult<T>>;
+  /**
+   * Optional: the last `tailLines` lines of a pod's container log, of the running instance or of
+   * the previous one (`previous`: the instance that crashed). Real clusters only; secrets are the
+   * caller's to redact. Undefined when the log cannot be read (no such pod, no permission).
+   */
+  podLogs?(pod: string, options: { container?: string; previous?: boolean; tailLines: number }): Promise<{ container: string; lines: string[] }[] | undefined>;
   /** Releases connections (real) or nothing (simulated). */
   close(): Promise<void>;
 }

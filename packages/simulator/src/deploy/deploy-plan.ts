@@ -279,6 +279,7 @@ async function rolloutWithTraffic(
 async function closeRevision(revisions: RevisionStorage, all: Revision[], revision: Revision, result: SimulationResult): Promise<void> {
   revision.status = result.verdict === "succeeded" ? "deployed" : result.verdict === "rolled-back" ? "rolled-back" : "failed";
   revision.description = result.failure ? `${result.verdict}: ${result.failure.message}` : "deployed";
+  if (result.failure?.diagnosis) revision.diagnosis = result.failure.diagnosis;
   await revisions.save(revision);
   if (revision.status !== "deployed") return;
   for (const older of all) {

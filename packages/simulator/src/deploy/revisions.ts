@@ -8,6 +8,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KubernetesObject } from "@openpolicy/core";
 import type { StepUpdate } from "../engine/run-rollout.js";
+import type { PodDiagnosis } from "../engine/result.js";
 import type { Json, KubeApi } from "../cluster/kubernetes/kube-api.js";
 import { collectionPath } from "../cluster/kubernetes/kube-api.js";
 
@@ -45,6 +46,8 @@ export interface Revision {
   planJson?: string;
   /** Hash of the manifests + plan, to decide whether an interrupted revision can be resumed. */
   digest: string;
+  /** When a step failed: the failing pods' events and log tails (redacted), for `opdeploy logs`. */
+  diagnosis?: PodDiagnosis[];
 }
 
 export function revisionSecretName(plan: string, version: number): string {
@@ -68,7 +71,7 @@ export function revisionToSecret(namespace: string, r: Revision): Json {
     data: {
       manifests: pack(r.manifests),
       steps: Buffer.from(JSON.stringify(r.steps)).toString("base64"),
-      release: pack({ updatedAt: r.updatedAt, description: r.description, holder: r.holder, order: r.order, planJson: r.planJson, digest: r.digest }),
+      release: pack({ updatedAt: r.updatedAt, description: r.description, holder: r.holder, order: r.order, planJson: r.planJson, digest: r.digest, diagnosis: r.diagnosis }),
     },
   };
 }
@@ -91,6 +94,7 @@ export function revisionFromSecret(secret: Json): Revision {
     digest: String(release.digest ?? ""),
   };
   if (typeof release.planJson === "string") revision.planJson = release.planJson;
+  if (Array.isArray(release.diagnosis)) revision.diagnosis = release.diagnosis as PodDiagnosis[];
   return revision;
 }
 

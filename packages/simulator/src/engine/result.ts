@@ -119,6 +119,21 @@ export interface Failure {
    * during which its condition had to hold, and the time before the condition first held.
    */
   detectionSeconds: number;
+  /** Why, from the cluster: the failing service's pods, their last events and container logs. */
+  diagnosis?: PodDiagnosis[];
+}
+
+/** One pod of a failed step: its state, last events and (real clusters) the tail of its logs. */
+export interface PodDiagnosis {
+  pod: string;
+  phase: string;
+  reason?: string;
+  message?: string;
+  restarts: number;
+  /** The pod's last events, oldest first: "<reason>: <message>". */
+  events: string[];
+  /** Per container: the last lines of the running and of the previous (crashed) instance, redacted. */
+  logs?: { container: string; current: string[]; previous: string[] }[];
 }
 
 /** `kept`: another plan owns the workload; it was left as it was. */

@@ -2,6 +2,7 @@ import type { Plan, Service, Batch } from "@openpolicy/core";
 import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import { restoreServices } from "./restore.js";
+import { diagnoseService } from "./diagnose.js";
 import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
 import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
@@ -370,6 +371,10 @@ class RolloutEngine {
     const phase = this.plan.phases[p]!;
     const batch = phase.batches[b]!;
     this.fail(reason, message, since, phase.name, service);
+    if (service !== undefined && this.failure?.service === service) {
+      const diagnosis = await diagnoseService(this.cluster, service, since).catch(() => []);
+      if (diagnosis.length > 0) this.failure.diagnosis = diagnosis;
+    }
     for (const name of batch.services) {
       const step = this.stepOf(p, name);
       if (step.status === "resumed") continue;

@@ -65,3 +65,40 @@ describe("containers that cannot start", () => {
     });
   }
 });
+
+describe("why it failed", () => {
+  it("a crash-looping step reports the pod's events and the last lines of its current and previous logs, secrets redacted", async () => {
+    const timer = setInterval(() => {
+      const deployment = server.get("apps/v1", "deployments", "shop", "queue");
+      if (!deployment || server.get("v1", "pods", "shop", "queue-crash")) return;
+      const template = deployment.spec.template;
+      server.upsert("v1", "pods", {
+        metadata: { name: "queue-crash", namespace: "shop", labels: { ...template.metadata.labels } },
+        spec: { ...structuredClone(template.spec), nodeName: "node-1" },
+        status: {
+          phase: "Running",
+          conditions: [{ type: "PodScheduled", status: "True" }],
+          containerStatuses: [{ name: "queue", ready: false, restartCount: 4, state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container" } }, lastState: { terminated: { exitCode: 1, reason: "Error" } } }],
+        },
+      });
+      server.setPodLog("shop", "queue-crash", "queue", "starting\nconnecting to amqp://app:hunter2@rabbitmq:5672/\n");
+      server.setPodLog("shop", "queue-crash", "queue", `${Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n")}\nRABBITMQ_PASSWORD=hunter2 rejected\nerror: ACCESS_REFUSED\n`, true);
+      server.emitEvent("shop", { kind: "Pod", name: "queue-crash" }, "BackOff", "Back-off restarting failed container queue in pod queue-crash", "Warning");
+    }, 5);
+    timers.push(timer);
+    cluster = await KubernetesCluster.connect({ kubeconfigYaml: server.kubeconfig("shop"), namespace: "shop", tickMs: 20, refreshMs: 20, watchRetryMs: 10, warn: () => {} });
+    const queue = makeService("queue", { memory: 128 * Mi, cpu: 100, port: 8080, validate: { kind: "none" } });
+    const plan = makePlan({ name: "shop", services: [queue], phases: [{ name: "apps", batches: [["queue"]] }] });
+    const result = await deployPlan(plan, { cluster, settleSeconds: 0 });
+    const failure = result.result!.failure!;
+    expect(failure).toMatchObject({ reason: "CrashLoopBackOff", service: "queue" });
+    const pod = failure.diagnosis!.find((d) => d.pod === "queue-crash")!;
+    expect(pod).toMatchObject({ phase: "Running", reason: "CrashLoopBackOff", restarts: 4 });
+    expect(pod.events.some((e) => e.startsWith("BackOff: Back-off restarting failed container queue"))).toBe(true);
+    const logs = pod.logs!.find((l) => l.container === "queue")!;
+    expect(logs.current).toEqual(["starting", "connecting to amqp://app:***@rabbitmq:5672/"]);
+    expect(logs.previous).toHaveLength(20);
+    expect(logs.previous.slice(-2)).toEqual(["RABBITMQ_PASSWORD=*** rejected", "error: ACCESS_REFUSED"]);
+    expect(JSON.stringify(result)).not.toContain("hunter2");
+  });
+});

@@ -68,6 +68,8 @@ export interface RequestOptions {
    * PATCH only as server-side apply (content type application/apply-patch+yaml).
    */
   idempotent?: boolean;
+  /** The answer is text (pod logs): `body` is `{ text }`, whole, not parsed as JSON. */
+  text?: boolean;
 }
 
 interface Answer {
@@ -170,10 +172,14 @@ export class KubeApi {
           clearTimeout(deadline);
           const text = Buffer.concat(chunks).toString("utf8");
           let body: Json | undefined;
-          try {
-            body = text ? (JSON.parse(text) as Json) : undefined;
-          } catch {
-            body = { message: text.slice(0, 200) };
+          const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+          if (options.text && ok) body = { text };
+          else {
+            try {
+              body = text ? (JSON.parse(text) as Json) : undefined;
+            } catch {
+              body = { message: text.slice(0, 200) };
+            }
           }
           const retryAfter = res.headers["retry-after"];
           resolve({ status: res.statusCode ?? 0, body, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });

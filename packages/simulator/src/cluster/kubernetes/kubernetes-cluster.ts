@@ -319,6 +319,23 @@ export class KubernetesCluster implements Cluster {
     return this.view.workloadStatus(name);
   }
 
+  /** GET …/pods/<pod>/log per container (tailLines, previous); undefined when it cannot be read. */
+  async podLogs(pod: string, options: { container?: string; previous?: boolean; tailLines: number }): Promise<{ container: string; lines: string[] }[] | undefined> {
+    const live = this.stores.pods.items.get(`${this.namespace}/${pod}`);
+    const containers = options.container !== undefined ? [options.container] : (((live?.spec as Json | undefined)?.containers ?? []) as Json[]).map((c) => String(c.name));
+    const out: { container: string; lines: string[] }[] = [];
+    for (const container of containers) {
+      const path = `${collectionPath("v1", "pods", this.namespace, pod)}/log`;
+      const query = { container, tailLines: options.tailLines, ...(options.previous ? { previous: true } : {}) };
+      const { status, body } = await this.api.request("GET", path, { query, text: true });
+      if (status < 200 || status >= 300) continue; // no previous instance, or not allowed: no lines
+      const text = typeof body?.text === "string" ? body.text : "";
+      // Our own bound too: a server that ignores tailLines cannot flood the report.
+      out.push({ container, lines: this.api.redact(text).split("\n").filter((l) => l !== "").slice(-options.tailLines) });
+    }
+    return out.length > 0 ? out : undefined;
+  }
+
   async workloadResources(name: string): Promise<WorkloadResources | undefined> {
     await this.refresh(false);
     return this.resourcesOf(name);
