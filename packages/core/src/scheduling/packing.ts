@@ -93,6 +93,14 @@ export class NodePacking {
     return new NodePacking(nodes, schedulingRandom(seed));
   }
 
+  /** An independent copy of the nodes and their pods (sharing the tie-break stream). */
+  clone(): NodePacking {
+    return new NodePacking(
+      this.nodes.map((n) => n.clone()),
+      this.random,
+    );
+  }
+
   /** Runs a scheduling cycle for the pod and binds it to the chosen node. */
   place(pod: PackedPod): ScheduleResult<PackingNode> {
     const result = scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority));
