@@ -17,7 +17,6 @@ export * from "./engine/diagnose.js";
 export * from "./engine/restore.js";
 export * from "./engine/phase-prerequisites.js";
 export * from "./engine/expected-durations.js";
-export * from "./engine/expected-durations.js";
 export * from "./deploy/deploy-guard.js";
 export * from "./model/latency.js";
 export * from "./faults/fault.js";
