@@ -808,9 +808,8 @@ export function importMarkdown(text: string, file: string): MarkdownImport {
   if (phases[0]) at(["phases"], phases[0].heading.line, phases[0].heading.column);
 
   // services, in the order of the document
-  const rawServices: Record<string, RawService> = {};
-  for (const [name, { service }] of services) rawServices[name] = service;
-  raw.services = rawServices;
+  // fromEntries defines own properties: assigning rawServices["__proto__"] would set the prototype.
+  raw.services = Object.fromEntries([...services].map(([name, { service }]) => [name, service]));
   const firstService = services.values().next().value;
   if (firstService) at(["services"], firstService.row.line);
   if (servicesRunning) {

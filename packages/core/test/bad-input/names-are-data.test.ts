@@ -178,3 +178,27 @@ describe("import says what it assumed", () => {
     expect(imported.notes.filter((n) => n.message.includes("HTTP check"))).toEqual([]);
   });
 });
+
+describe("a Markdown plan with prototype names", () => {
+  it("keeps services named constructor, toString and valueOf, with their dependencies", () => {
+    const text = [
+      "# Rollout Plan - Shop",
+      "",
+      "**Cluster Capacity**: 1 node, 4Gi Memory, 2 CPU cores",
+      "",
+      "### **Phase 1: Apps (Priority 1)**",
+      "**Deployment Order**: Sequential",
+      "",
+      "| Service | Memory | CPU | Port | Dependencies |",
+      "|---------|--------|-----|------|--------------|",
+      "| **constructor** | 128Mi | 100m | 8080 | None |",
+      "| **toString** | 128Mi | 100m | 8081 | constructor |",
+      "| **valueOf** | 128Mi | 100m | 8082 | toString, constructor |",
+      "",
+    ].join("\n");
+    const { plan } = parsePlanDocument(text, "plan.md");
+    expect([...plan.services.keys()]).toEqual(["constructor", "toString", "valueOf"]);
+    expect(plan.services.get("valueOf")!.dependsOn).toEqual(["toString", "constructor"]);
+    expect(checkPlan(plan).filter((f) => f.rule === "unknown-dependency" || f.rule === "dependency-cycle")).toEqual([]);
+  });
+});
