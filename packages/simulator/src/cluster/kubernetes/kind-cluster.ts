@@ -10,6 +10,7 @@
  */
 import { execFile } from "node:child_process";
 import { createKindClusterInDocker } from "./kind/fixture.js";
+import { KindSetupError } from "./kind/setup-log.js";
 import { createKindClusterWithCli, kindCliVersion } from "./kind/kind-cli.js";
 import type { KindCluster, KindClusterOptions } from "./kind/types.js";
 
@@ -67,5 +68,8 @@ export async function createKindCluster(options: CreateKindClusterOptions = {}):
   const available = await dockerAvailable();
   if (!available.ok) throw new KindUnavailableError(available.reason);
   const useCli = via === "kind-cli" || (via === "auto" && (await kindCliVersion()) !== undefined);
+  if (!useCli && (rest.workers ?? 0) > 0) {
+    throw new KindSetupError("kind create cluster", `a cluster with ${rest.workers! + 1} nodes needs the kind CLI (the built-in path makes one node); install kind v0.25.0`, undefined);
+  }
   return useCli ? createKindClusterWithCli(rest) : createKindClusterInDocker(rest);
 }

@@ -25,9 +25,14 @@ export interface SimulateOnKindOptions {
 }
 
 export async function simulateOnKind(plan: Plan, options: SimulateOnKindOptions = {}): Promise<SimulationResult> {
-  // A fresh name per run: two rehearsals (or a user's own cluster) never collide.
+  // A fresh name per run: two rehearsals (or a user's own cluster) never collide. As many nodes
+  // as `cluster.nodes` says: the first is the control plane, the rest workers (kind then keeps the
+  // control-plane taint, as the simulated cluster does). Every kind node reports the host's CPU
+  // and memory whatever the plan's figures say.
+  const nodeCount = plan.cluster.nodes.reduce((sum, group) => sum + group.count, 0);
   const kind = await createKindCluster({
     name: `opdeploy-sim-${Date.now().toString(36)}`,
+    workers: Math.max(0, nodeCount - 1),
     ...(options.image ? { image: options.image } : {}),
     ...(options.via ? { via: options.via } : {}),
     ...(options.log ? { log: options.log } : {}),

@@ -5,7 +5,7 @@
  * node long enough for `kind export logs`.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KIND_NODE_IMAGE } from "./node.js";
@@ -42,8 +42,15 @@ export async function kindClusterExists(name: string, run: CommandRunner = runCo
   return stdout.split("\n").some((line) => line.trim() === name);
 }
 
-export function kindCreateArgs(name: string, image: string, kubeconfigPath: string, waitSeconds = KIND_CLI_WAIT_SECONDS): string[] {
-  return ["create", "cluster", "--name", name, "--image", image, `--wait=${waitSeconds}s`, "--kubeconfig", kubeconfigPath, "--retain"];
+export function kindCreateArgs(name: string, image: string, kubeconfigPath: string, waitSeconds = KIND_CLI_WAIT_SECONDS, configPath?: string): string[] {
+  const args = ["create", "cluster", "--name", name, "--image", image, `--wait=${waitSeconds}s`, "--kubeconfig", kubeconfigPath, "--retain"];
+  return configPath ? [...args, "--config", configPath] : args;
+}
+
+/** A kind cluster config (kind.x-k8s.io/v1alpha4) with one control plane and `workers` workers. */
+export function kindClusterConfig(workers: number): string {
+  const nodes = ["- role: control-plane", ...Array.from({ length: workers }, () => "- role: worker")];
+  return ["kind: Cluster", "apiVersion: kind.x-k8s.io/v1alpha4", "nodes:", ...nodes, ""].join("\n");
 }
 
 export function kindDeleteArgs(name: string, kubeconfigPath: string): string[] {
@@ -69,9 +76,12 @@ export async function createKindClusterWithCli(options: KindClusterOptions = {},
     await rm(dir, { recursive: true, force: true });
     throw new KindSetupError("kind create cluster", `a kind cluster named ${name} already exists; delete it (kind delete cluster --name ${name}) or choose another name`, undefined);
   }
-  log(`kind: kind create cluster --name ${name} --image ${image}`);
+  const workers = options.workers ?? 0;
+  const configPath = workers > 0 ? join(dir, "kind.yaml") : undefined;
+  if (configPath) await writeFile(configPath, kindClusterConfig(workers));
+  log(`kind: kind create cluster --name ${name} --image ${image}${workers > 0 ? ` (${workers} worker${workers === 1 ? "" : "s"})` : ""}`);
   try {
-    await run("kind", kindCreateArgs(name, image, kubeconfigPath), (KIND_CLI_WAIT_SECONDS + 300) * 1000);
+    await run("kind", kindCreateArgs(name, image, kubeconfigPath, KIND_CLI_WAIT_SECONDS, configPath), (KIND_CLI_WAIT_SECONDS + 300) * 1000);
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error instanceof Error ? error.message : String(error));
     const logDir = setupLogDir();

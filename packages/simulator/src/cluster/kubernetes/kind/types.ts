@@ -12,6 +12,11 @@ export interface KindClusterOptions {
   image?: string;
   /** Cluster name; default "opdeploy". */
   name?: string;
+  /**
+   * Worker nodes besides the control plane (default 0: one node, untainted). Only the kind CLI
+   * makes them; with workers, kind keeps the control-plane NoSchedule taint.
+   */
+  workers?: number;
   /** Progress lines ("kind: kubeadm init …"); never command output. */
   log?: (line: string) => void;
 }
