@@ -8,7 +8,8 @@
  */
 import * as core from "@actions/core";
 import type { Plan } from "@openpolicy/core";
-import type { GateCheck, PhaseResult, SimulationResult } from "@openpolicy/simulator";
+import type { PhaseResult, SimulationResult } from "@openpolicy/simulator";
+import { describeGateOutcome } from "@openpolicy/simulator";
 import type { DeployProgress } from "@openpolicy/simulator/kubernetes";
 
 /** What each engine step status means to a person reading the log. */
@@ -30,10 +31,6 @@ export interface LogSink {
 
 const ACTIONS_LOG: LogSink = { info: core.info, startGroup: core.startGroup, endGroup: core.endGroup };
 
-export function describeGateCheck(check: GateCheck): string {
-  const op = check.metric === "healthy" ? "≥" : "≤";
-  return `${check.metric} by ${check.by} ${check.actual}% (${op} ${check.threshold}%) ${check.passed ? "passed" : "FAILED"}`;
-}
 
 export class DeployLog {
   private openGroup: string | undefined;
@@ -100,6 +97,6 @@ export class DeployLog {
 }
 
 function phaseLine(phase: PhaseResult): string {
-  const gate = phase.gate ? `gate ${phase.gate.passed ? "passed" : "FAILED"}${phase.gate.checks.length ? `: ${phase.gate.checks.map(describeGateCheck).join(" · ")}` : ""}` : "no gate";
+  const gate = phase.gate ? `gate ${phase.gate.passed ? "passed" : "FAILED"}${phase.gate.checks.length ? `: ${phase.gate.checks.map(describeGateOutcome).join(" · ")}` : ""}` : "no gate";
   return `phase ${phase.name}: ${phase.status}, ${gate}`;
 }

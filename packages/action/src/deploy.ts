@@ -32,7 +32,7 @@ import {
 import { abortOnSignals } from "./abort-on-signal.js";
 import { annotateFindings, annotateProblems } from "./annotations.js";
 import { DeployLog } from "./deploy-log.js";
-import { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
+import { renderDeployReport, renderRollbackReport, type DeployReportContext } from "@openpolicy/simulator";
 import { planDisplayName } from "./dry-run.js";
 import type { ActionInputs } from "./inputs.js";
 import { describeLease } from "./lease-holder.js";

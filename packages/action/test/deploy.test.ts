@@ -78,7 +78,7 @@ describe("mode deploy", () => {
     expect(groups).toEqual(["phase data", "phase apps", "gates and verdict: succeeded"]);
     const dataGroup = run.stdout.slice(run.stdout.indexOf("::group::phase data"), run.stdout.indexOf("::group::phase apps"));
     expect(dataGroup.split("\n").filter((l) => l.startsWith("db: "))).toEqual(["db: applied", "db: Ready", "db: validated"]);
-    expect(run.stdout).toMatch(/^phase data: succeeded, gate passed: memory by requests [\d.]+% \(≤ 60%\) passed · .*healthy by readiness 100% \(≥ 100%\) passed$/m);
+    expect(run.stdout).toMatch(/^phase data: succeeded, gate passed: memory by requests [\d.]+% ≤ 60% passed · .*healthy 100% ≥ 100% passed$/m);
     expect(run.stdout).toMatch(/^opdeploy: lease opdeploy-shop acquired by /m);
     expect(run.stdout.match(/^::group::/gm)?.length).toBe(run.stdout.match(/^::endgroup::$/gm)?.length);
 
@@ -93,7 +93,7 @@ describe("mode deploy", () => {
     // Summary: phases, steps, gates, verdict.
     expect(run.summary).toContain("### opdeploy deploy of `deploy/plan.yaml`: ✅ succeeded");
     expect(run.summary).toContain("plan `shop` · namespace `shop` · revision 1");
-    expect(run.summary).toMatch(/^\| data \| succeeded \| db ✓ \| memory by requests [\d.]+% \(≤ 60%\) passed<br>.*healthy by readiness 100% \(≥ 100%\) passed \|$/m);
+    expect(run.summary).toMatch(/^\| data \| succeeded \| db ✓ \| memory by requests [\d.]+% ≤ 60% passed<br>.*healthy 100% ≥ 100% passed \|$/m);
     expect(run.summary).toMatch(/^\| apps \| succeeded \| api ✓ \|/m);
 
     // Masked before anything else, never printed or written; the temp kubeconfig is gone.

@@ -2,6 +2,7 @@ import type { Plan, Service, Batch } from "@openpolicy/core";
 import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import { restoreServices } from "./restore.js";
+import { describeGateOutcome } from "../report/timeline.js";
 import { diagnoseService } from "./diagnose.js";
 import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
 import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
@@ -12,7 +13,6 @@ import { planSlug } from "../deploy/plan-slug.js";
 import type {
   Failure,
   FailureReason,
-  GateCheck,
   GateResult,
   MemorySample,
   NodeSummary,
@@ -267,12 +267,12 @@ class RolloutEngine {
     if (gate) {
       result.gate = gate;
       if (!gate.passed) {
-        const failed = gate.checks.filter((c) => !c.passed).map(describeCheck).join("; ");
+        const failed = gate.checks.filter((c) => !c.passed).map(describeGateOutcome).join("; ");
         await this.emit("GateFailed", `Gate of phase ${phase.name} failed: ${failed}`);
         this.fail("GateFailed", `gate of phase ${phase.name} failed: ${failed}`, this.cluster.now(), phase.name);
         return this.endPhase(p, false, failed);
       }
-      await this.emit("GatePassed", `Gate of phase ${phase.name} passed: ${gate.checks.map(describeCheck).join("; ")}`);
+      await this.emit("GatePassed", `Gate of phase ${phase.name} passed: ${gate.checks.map(describeGateOutcome).join("; ")}`);
     }
     return this.endPhase(p, true, "");
   }
@@ -697,10 +697,6 @@ function roomComing(nodes: NodeStatus[], spec: WorkloadSpec): boolean {
   return false;
 }
 
-function describeCheck(c: GateCheck): string {
-  const op = c.metric === "healthy" ? "≥" : "≤";
-  return `${c.metric} by ${c.by} ${c.actual}% (${op} ${c.threshold}%${c.passed ? "" : ", failed"})`;
-}
 
 function nodeSummary(n: NodeStatus): NodeSummary {
   return {

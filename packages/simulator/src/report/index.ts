@@ -24,3 +24,5 @@ export { formatClock } from "./clock.js";
 export { escapeHtml, escapeMarkdown, escapeMermaidGanttText } from "./escape.js";
 export { stripAnsi } from "./ansi.js";
 export * from "./compare-rollouts.js";
+export { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
+export { describeGateCheck, describeGateOutcome } from "./timeline.js";

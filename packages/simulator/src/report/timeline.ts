@@ -71,6 +71,11 @@ export function describeGateCheck(check: GateCheck): string {
   return `${gateCheckLabel(check)} ${formatPercent(check.actual)} ${gateComparator(check)} ${formatPercent(check.threshold)}`;
 }
 
+/** "memory by requests 37.5% ≤ 40% passed" / "… FAILED": one check with its outcome (logs, events, summaries). */
+export function describeGateOutcome(check: GateCheck): string {
+  return `${describeGateCheck(check)} ${check.passed ? "passed" : "FAILED"}`;
+}
+
 /** "memory by requests +2.5" — margins of all checks of a gate, for tables. */
 export function describeGateMargins(phase: PhaseResult): string {
   if (!phase.gate) return "";

@@ -1,12 +1,15 @@
 /**
- * The job summary of a deploy or rollback: what ran (plan, namespace, revision), each phase's
- * steps and gate, the failure and the automatic rollback, the verdict. Built only from the
- * rollout's result and the plan — never from the kubeconfig — so no token, certificate or server
- * URL can reach it.
+ * The Markdown report of a deploy or rollback (the Action's job summary, `opdeploy deploy -f
+ * markdown`): what ran (plan, namespace, revision), each phase's steps and gate, the failure with
+ * why it failed (pod events, log tails), the automatic rollback, the rehearsal beside what
+ * happened, the verdict. Built only from the rollout's result and the plan — never from the
+ * kubeconfig — so no token, certificate or server URL can reach it.
  */
-import type { SimulationResult, StepResult } from "@openpolicy/simulator";
-import type { DeployResult, RollbackOutcome } from "@openpolicy/simulator/kubernetes";
-import { describeGateCheck } from "./deploy-log.js";
+import type { PodDiagnosis, SimulationResult, StepResult } from "../engine/result.js";
+import type { DeployResult } from "../deploy/deploy-plan.js";
+import type { RollbackOutcome } from "../deploy/rollback-plan.js";
+import type { PhaseComparison } from "./compare-rollouts.js";
+import { describeGateOutcome } from "./timeline.js";
 
 export interface DeployReportContext {
   planFile: string;
@@ -45,6 +48,8 @@ export function renderDeployReport(context: DeployReportContext, deployed: Deplo
     lines.push(`Interrupted (the workflow was cancelled): revision ${deployed.revision ?? "?"} keeps its completed steps; the next deploy of this plan resumes it.`, "");
   }
   if (deployed.result) lines.push(...resultSection(deployed.result));
+  if (deployed.result?.failure?.diagnosis) lines.push(...diagnosisSection(deployed.result.failure.diagnosis));
+  if (deployed.comparison) lines.push(...comparisonSection(deployed.comparison));
   lines.push(context.footer);
   return `${lines.join("\n")}\n`;
 }
@@ -52,7 +57,7 @@ export function renderDeployReport(context: DeployReportContext, deployed: Deplo
 function resultSection(result: SimulationResult): string[] {
   const lines = ["| Phase | Status | Steps | Gate |", "| --- | --- | --- | --- |"];
   for (const phase of result.phases) {
-    const gate = phase.gate ? (phase.gate.checks.length ? phase.gate.checks.map(describeGateCheck).join("<br>") : phase.gate.passed ? "passed" : "FAILED") : "—";
+    const gate = phase.gate ? (phase.gate.checks.length ? phase.gate.checks.map(describeGateOutcome).join("<br>") : phase.gate.passed ? "passed" : "FAILED") : "—";
     const steps = phase.steps.map(stepText).join(", ");
     lines.push(`| ${cell(phase.name)} | ${phase.status} | ${cell(steps)} | ${cell(gate)} |`);
   }
@@ -67,6 +72,34 @@ function resultSection(result: SimulationResult): string[] {
     const services = result.rollback.services.map((s) => `${s.action} \`${s.service}\`${s.ok ? "" : " (did not settle)"}`).join(", ");
     lines.push(`**Automatic rollback** (scope ${result.rollback.scope}): ${services || "nothing to undo"} — ${result.rollback.completed ? "completed" : "**not completed**"}.`, "");
   }
+  return lines;
+}
+
+/** The failing pods: state, last events, log tails in a collapsed block (already redacted). */
+function diagnosisSection(pods: readonly PodDiagnosis[]): string[] {
+  const lines = ["**Why it failed**", ""];
+  for (const pod of pods) {
+    lines.push(`- pod \`${pod.pod}\`: ${pod.phase}${pod.reason ? ` (${cell(pod.reason)})` : ""}, ${pod.restarts} restart${pod.restarts === 1 ? "" : "s"}${pod.message ? ` — ${cell(pod.message)}` : ""}`);
+    for (const event of pod.events) lines.push(`  - ${cell(event)}`);
+    for (const log of pod.logs ?? []) {
+      const tail = [...(log.previous.length ? ["# previous instance", ...log.previous] : []), ...(log.current.length ? ["# current instance", ...log.current] : [])];
+      if (tail.length === 0) continue;
+      lines.push("", `<details><summary>${log.container}: last log lines</summary>`, "", "```text", ...tail.map((l) => l.replace(/```/g, "ʼʼʼ")), "```", "", "</details>");
+    }
+  }
+  lines.push("");
+  return lines;
+}
+
+/** Per phase: rehearsed and observed duration, and each gate's two readings. */
+function comparisonSection(rows: readonly PhaseComparison[]): string[] {
+  const seconds = (s: number | undefined) => (s === undefined ? "—" : `${Math.round(s)} s`);
+  const lines = ["**Rehearsal vs deploy**", "", "| Phase | Rehearsed | Observed | Gates (rehearsed / observed) |", "| --- | --- | --- | --- |"];
+  for (const row of rows) {
+    const gates = row.gates.map((g) => `${g.metric} by ${g.by} ${g.rehearsed ?? "—"}% / ${g.observed ?? "—"}%`).join("<br>") || "—";
+    lines.push(`| ${cell(row.phase)} | ${seconds(row.rehearsedSeconds)} | ${seconds(row.observedSeconds)} | ${cell(gates)} |`);
+  }
+  lines.push("");
   return lines;
 }
 
