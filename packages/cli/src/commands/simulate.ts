@@ -2,11 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { checkPlanDocument, type Finding, MAX_MANIFEST_BYTES, readBoundedFile, readPlanDocument } from "@openpolicy/core";
 import {
   assessRisk,
+  expectedDurationFindings,
   faultTargetProblems,
+  formatPhaseDurations,
   formatRiskText,
   formatSimulationText,
   parseFault,
   parseFaults,
+  phaseDurations,
   renderRiskMarkdown,
   renderSimulationHtml,
   renderSimulationMarkdown,
@@ -66,6 +69,13 @@ async function simulateOnKindOrExplain(plan: Plan, io: Io): Promise<SimulationRe
   }
 }
 
+/** The expected-vs-rehearsed table and, for each phase outside its range, why (expected-durations.ts). */
+function expectedDurationsText(plan: Plan, result: SimulationResult): string {
+  const table = formatPhaseDurations(phaseDurations(plan, result));
+  const causes = expectedDurationFindings(plan, result).map((f) => `  ${f.message}`);
+  return [table, ...causes].filter(Boolean).join("\n");
+}
+
 export const simulateCommand: Command = {
   name: "simulate",
   summary: "Rehearse the rollout on a simulated cluster (or a throwaway kind cluster)",
@@ -120,10 +130,12 @@ export const simulateCommand: Command = {
     };
     // The same reports for a simulated and a kind rehearsal (same SimulationResult shape).
     const report = async (result: SimulationResult): Promise<void> => {
-      if (format === "json") await emit(JSON.stringify({ ...result, findings }, null, 2));
-      else if (format === "markdown") await emit(renderSimulationMarkdown(result, { findings, planFile: file }));
-      else if (format === "html") await emit(renderSimulationHtml(result, { findings, title: doc.plan.name }));
-      else await emit(formatSimulationText(result, { color: io.color }));
+      // The plan's expected: durations against this rehearsal (docs/preflight.md): warnings beside check's findings.
+      const all = [...findings, ...expectedDurationFindings(doc.plan, result)];
+      if (format === "json") await emit(JSON.stringify({ ...result, findings: all, expectedDurations: phaseDurations(doc.plan, result) }, null, 2));
+      else if (format === "markdown") await emit(renderSimulationMarkdown(result, { findings: all, planFile: file }));
+      else if (format === "html") await emit(renderSimulationHtml(result, { findings: all, title: doc.plan.name }));
+      else await emit([formatSimulationText(result, { color: io.color }), expectedDurationsText(doc.plan, result)].filter(Boolean).join("\n\n"));
     };
 
     if (parsed.values.on === "kind") {
