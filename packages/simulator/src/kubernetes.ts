@@ -11,3 +11,4 @@ export * from "./validation/index.js";
 export * from "./perf/index.js";
 export * from "./preflight/index.js";
 export * from "./diff/index.js";
+export * from "./snapshot/index.js";
