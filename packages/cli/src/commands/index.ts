@@ -40,6 +40,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./preflight.js")).preflightCommand,
   },
   {
+    name: "diff",
+    summary: "Show what deploy would change on the live cluster, object by object (server-side dry run)",
+    load: async () => (await import("./diff.js")).diffCommand,
+  },
+  {
     name: "status",
     summary: "Show the plan's progress on the cluster: phases, services, node memory and CPU",
     load: async () => (await import("./status.js")).statusCommand,
@@ -73,6 +78,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "import",
     summary: "Convert a Markdown plan, Kubernetes manifests or a Compose file into the YAML plan format",
     load: async () => (await import("./import.js")).importCommand,
+  },
+  {
+    name: "snapshot",
+    summary: "Write the live namespace as a plan, with measured usage and start-up times",
+    load: async () => (await import("./snapshot.js")).snapshotCommand,
+  },
+  {
+    name: "calibrate",
+    summary: "Write measured usage and start-up times from a snapshot into the plan, showing old → new",
+    load: async () => (await import("./calibrate.js")).calibrateCommand,
   },
   {
     name: "render",
