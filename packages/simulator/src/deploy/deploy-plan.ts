@@ -25,6 +25,7 @@ import { planWorkloads } from "../cluster/plan-workloads.js";
 import type { SimulationResult } from "../engine/result.js";
 import type { StepUpdate } from "../engine/run-rollout.js";
 import { runRollout } from "../engine/run-rollout.js";
+import { phaseTimeoutSeconds } from "../engine/expected-durations.js";
 import { checkPhasePrerequisites } from "../engine/phase-prerequisites.js";
 import type { DeployLease, DeployState, RevisionStorage } from "./deploy-state.js";
 import type { LeaseOptions } from "./lease-lock.js";
@@ -268,6 +269,8 @@ async function rolloutWithTraffic(
   try {
     return await runRollout(cluster, plan, {
       ...rollout,
+      // On a real cluster a phase running far past its expected: upper bound fails (expected-durations.ts).
+      ...(real ? { phaseTimeoutSeconds } : {}),
       ...(options.settleSeconds !== undefined ? { settleSeconds: options.settleSeconds } : {}),
       ...(options.metricsSeconds !== undefined ? { metricsSeconds: options.metricsSeconds } : {}),
     });

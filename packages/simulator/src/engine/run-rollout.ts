@@ -1,4 +1,4 @@
-import type { Plan, Service, Batch } from "@openpolicy/core";
+import type { Plan, Phase, Service, Batch } from "@openpolicy/core";
 import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import { restoreServices } from "./restore.js";
@@ -69,6 +69,12 @@ export interface RolloutOptions {
   previous?: ReadonlyMap<string, WorkloadSpec>;
   /** Called at every look at the cluster while waiting: the rollout is alive (lease progress). */
   onObserve?: () => void;
+  /**
+   * Seconds a phase may take; a step still waiting at the phase's deadline fails with
+   * StepTimeout. `deploy` derives it from the plan's `expected:` upper bound with a margin
+   * (expected-durations.ts phaseTimeoutSeconds); undefined (the rehearsal): no phase deadline.
+   */
+  phaseTimeoutSeconds?: (phase: Phase) => number | undefined;
 }
 
 
@@ -125,6 +131,8 @@ class RolloutEngine {
   private readonly metricsEvery: number;
   private readonly settleSeconds: number;
   private readonly crashLoopRestarts: number;
+  /** The running phase's deadline (options.phaseTimeoutSeconds), in cluster time. */
+  private phaseDeadline: { at: number; seconds: number } | undefined;
   /**
    * Services on the cluster that the unhealthy trigger and the healthy gate watch: those of the
    * plan (or of `from`) that already ran when the rollout started, then each one whose step
@@ -246,6 +254,8 @@ class RolloutEngine {
     const phase = this.plan.phases[p]!;
     const result = this.phaseResults[p]!;
     result.startedAt = this.rel(this.cluster.now());
+    const limit = this.options.phaseTimeoutSeconds?.(phase);
+    this.phaseDeadline = limit !== undefined ? { at: this.cluster.now() + limit, seconds: limit } : undefined;
     await this.emit("PhaseStarted", `Phase ${phase.name} started`);
     this.sample(await this.cluster.nodes(), this.cluster.now(), true);
     for (let b = 0; b < phase.batches.length; b++) {
@@ -320,7 +330,8 @@ class RolloutEngine {
     this.nextSampleAt = Math.min(this.nextSampleAt, batchStart);
     const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, this.workloads(this.plan, s)]));
     const readyAt = new Map<string, number>();
-    const timeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
+    const stepTimeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
+    const timeout = this.phaseDeadline ? Math.min(stepTimeout, Math.max(0, this.phaseDeadline.at - this.cluster.now())) : stepTimeout;
     const waited = await this.waitWatching((view) => {
       const watched = this.watch(view);
       if (watched) return watched;
@@ -341,7 +352,8 @@ class RolloutEngine {
     for (const [name, t] of readyAt) this.stepOf(p, name).readyAt = this.rel(t);
     if (!waited.done) {
       const slow = todo.find((s) => !readyAt.has(s.name));
-      return this.stepFailed(p, b, "StepTimeout", `${slow?.name ?? batch.name} not Ready after ${timeout}s`, batchStart, slow?.name);
+      const late = timeout < stepTimeout ? ` when phase ${phase.name} reached its deadline of ${this.phaseDeadline!.seconds}s (its expected: upper bound with a margin)` : ` after ${timeout}s`;
+      return this.stepFailed(p, b, "StepTimeout", `${slow?.name ?? batch.name} not Ready${late}`, batchStart, slow?.name);
     }
     const outcome = waited.value;
     if (outcome.kind === "fail") return this.stepFailed(p, b, outcome.reason, outcome.message, batchStart, outcome.service);

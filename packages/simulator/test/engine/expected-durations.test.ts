@@ -5,7 +5,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STARTUP_SECONDS, loadPlanFile } from "@openpolicy/core";
-import { simulate } from "../../src/simulate.js";
+import { simulate, simulatedNodes } from "../../src/simulate.js";
+import { SimulatedCluster } from "../../src/cluster/simulated/simulated-cluster.js";
+import { runRollout } from "../../src/engine/run-rollout.js";
 import { expectedDurationFindings, formatDurationSeconds, formatPhaseDurations, phaseDurations, phaseTimeoutSeconds } from "../../src/engine/expected-durations.js";
 
 const durations = phaseDurations;
@@ -81,5 +83,19 @@ describe("expected durations", () => {
     expect(phaseTimeoutSeconds(phase)).toBe(1800);
     phase.expectedSeconds = [60, 120];
     expect(phaseTimeoutSeconds(phase)).toBe(420);
+  });
+
+  it("the engine's phase deadline (deploy passes it): a step still waiting at it fails with StepTimeout; without it, the same rollout succeeds", async () => {
+    const slow = makeService("slow", { memory: 64 * Mi, cpu: 50, port: 8080, startupSeconds: 240, validate: { kind: "none" } });
+    const plan = makePlan({ services: [slow], phases: [{ name: "only", batches: [["slow"]] }] });
+    const cluster = () => new SimulatedCluster({ nodes: simulatedNodes(plan), seed: 1, overhead: plan.cluster.overhead });
+    const free = await runRollout(cluster(), plan, { seed: 1 });
+    expect(free.verdict).toBe("succeeded");
+    const bounded = await runRollout(cluster(), plan, { seed: 1, phaseTimeoutSeconds: () => 60 });
+    expect(bounded.verdict).not.toBe("succeeded");
+    expect(bounded.failure).toMatchObject({ reason: "StepTimeout", service: "slow", phase: "only" });
+    expect(bounded.failure!.message).toBe("slow not Ready when phase only reached its deadline of 60s (its expected: upper bound with a margin)");
+    expect(bounded.failure!.detectionSeconds).toBeGreaterThanOrEqual(60);
+    expect(bounded.failure!.detectionSeconds).toBeLessThan(240);
   });
 });
