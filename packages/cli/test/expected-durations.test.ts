@@ -3,11 +3,20 @@
  * text report, `expectedDurations` and expected-duration findings in JSON. On the example plans
  * (examples/openpolicy), whose expectations are 15–25 minutes per phase.
  */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SHOP_PLAN, fakeClusterPerTest } from "./fake-cluster-fixture.js";
 import { buildCli, runCli } from "./run-cli.js";
+
+const TOKEN = "tok-41d2-durations-never-print";
+let dir: string;
+const fake = fakeClusterPerTest(TOKEN, () => dir);
 
 beforeAll(async () => {
   await buildCli();
+  dir = await mkdtemp(join(tmpdir(), "opdeploy-durations-"));
 }, 60_000);
 
 interface Json {
@@ -48,5 +57,29 @@ describe("simulate: expected durations", () => {
     expect(run.stdout.indexOf("Expected durations")).toBeGreaterThan(run.stdout.indexOf("Verdict:"));
     expect(section).toMatch(/^ {2}infrastructure +15m–20m +\S+( \S+)? +rehearsal faster than expected$/m);
     expect(section).toMatch(/^ {2}phase infrastructure is expected to take 15m–20m; the rehearsal takes .*Most likely the start-up figures/m);
+  });
+});
+
+describe("deploy: expected, rehearsed and observed side by side", () => {
+  it("text and JSON carry the three per phase", async () => {
+    const planFile = join(dir, "shop-expected.yaml");
+    await writeFile(planFile, SHOP_PLAN.replace("services: [db]", "services: [db]\n    expected: 1m-2m").replace("services: [api]", "services: [api]\n    expected: 1m-2m"));
+    const text = await runCli(["deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", fake.kubeconfig]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^ {2}phase +expected +rehearsed +observed$/m);
+    expect(text.stdout).toMatch(/^ {2}data +1m–2m +\S+( \S+)? +\S+( \S+)? +rehearsal (faster|slower) than expected$/m);
+
+    const json = await runCli(["deploy", planFile, "--settle", "0", "--no-traffic", "-f", "json", "--kubeconfig", fake.kubeconfig]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { expectedDurations: { phase: string; expected: number[]; rehearsed?: number; observed?: number }[] };
+    expect(report.expectedDurations.map((d) => [d.phase, d.expected])).toEqual([
+      ["data", [60, 120]],
+      ["apps", [60, 120]],
+    ]);
+    for (const d of report.expectedDurations) {
+      expect(typeof d.rehearsed).toBe("number");
+      expect(typeof d.observed).toBe("number");
+    }
+    expect(text.stdout + text.stderr + json.stdout + json.stderr).not.toContain(TOKEN);
   });
 });

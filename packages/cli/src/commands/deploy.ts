@@ -1,5 +1,5 @@
 import { checkPlanDocument, readPlanDocument } from "@openpolicy/core";
-import { deployGuard } from "@openpolicy/simulator";
+import { deployGuard, formatPhaseDurations, phaseDurations } from "@openpolicy/simulator";
 import type { Plan } from "@openpolicy/core";
 import type { SimulationResult } from "@openpolicy/simulator";
 import type { Command, ParsedCommand } from "../command.js";
@@ -129,12 +129,16 @@ export const deployCommand: Command = {
           resumed: outcome.resumed,
           dryRun: outcome.dryRun,
           ...(outcome.objects ? { objects: outcome.objects } : {}),
+          // The plan's expected: per phase beside the rehearsal and what happened (expected-durations.ts).
+          ...(result && outcome.rehearsal ? { expectedDurations: phaseDurations(doc.plan, outcome.rehearsal, result) } : {}),
         };
         io.out(redact(JSON.stringify(json, null, 2)));
       } else if (outcome.dryRun) {
         io.out([`dry run: the API server accepted ${outcome.objects?.length ?? 0} object(s) in namespace ${cluster.namespace}; nothing was changed`, ...(outcome.objects ?? []).map((o) => `  ${o}`)].join("\n"));
       } else {
         io.out(redact(summaryText(outcome.verdict, outcome.revision, result, outcome.resumed)));
+        const durations = result && outcome.rehearsal ? formatPhaseDurations(phaseDurations(doc.plan, outcome.rehearsal, result)) : "";
+        if (durations) io.out(durations);
       }
       if (outcome.verdict === "interrupted") return EXIT.interrupted;
       return outcome.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
