@@ -22,6 +22,7 @@ import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
 import { CONNECTION_KEYS, connectionSettings, credentialFamiliesFor, servicePort } from "../render/connections.js";
 import { connectionsConfigMapName } from "../render/names.js";
 import { type FieldPath, type ManifestObject, type ManifestText, parseManifests } from "./parse-manifests.js";
+import { findService, findWorkload, ownObjects, podLabels, sameFile, selectorMatches } from "./service-objects.js";
 
 type Data = Record<string, unknown>;
 
@@ -35,7 +36,6 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
 const PROBES = ["readinessProbe", "livenessProbe", "startupProbe"] as const;
 
 class FindingSink {
@@ -45,49 +45,11 @@ class FindingSink {
   }
 }
 
-function sameFile(written: string, given: string): boolean {
-  const norm = (p: string) => p.replace(/\\/g, "/").replace(/^\.\//, "");
-  const a = norm(written);
-  const b = norm(given);
-  return a === b || b.endsWith(`/${a}`) || a.endsWith(`/${b}`);
-}
 
-function podLabels(workload: ManifestObject): Data {
-  return record(record(record(record(workload.value.spec).template).metadata).labels);
-}
 
-function nameLabelMatches(labels: Data, serviceName: string): boolean {
-  return labels["app.kubernetes.io/name"] === serviceName || labels.app === serviceName;
-}
 
-/** The service's workload: by name, else by its name label, else the only workload in its own files. */
-function findWorkload(service: Service, own: ManifestObject[], all: ManifestObject[]): ManifestObject | undefined {
-  for (const pool of [own, all]) {
-    const workloads = pool.filter((o) => WORKLOAD_KINDS.has(o.kind));
-    const found =
-      workloads.find((o) => o.name === service.name) ?? workloads.find((o) => nameLabelMatches(podLabels(o), service.name));
-    if (found) return found;
-  }
-  const ownWorkloads = own.filter((o) => WORKLOAD_KINDS.has(o.kind));
-  return ownWorkloads.length === 1 ? ownWorkloads[0] : undefined;
-}
 
-function selectorMatches(selector: Data, labels: Data): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
-}
 
-function findService(service: Service, workload: ManifestObject, own: ManifestObject[], all: ManifestObject[]): ManifestObject | undefined {
-  const labels = podLabels(workload);
-  for (const pool of [own, all]) {
-    const services = pool.filter((o) => o.kind === "Service");
-    const found =
-      services.find((o) => o.name === service.name) ??
-      services.find((o) => record(o.value.spec).clusterIP !== "None" && selectorMatches(record(record(o.value.spec).selector), labels));
-    if (found) return found;
-  }
-  return undefined;
-}
 
 interface ContainerPort {
   name?: string;
@@ -369,7 +331,7 @@ export function crossCheckManifests(plan: Plan, docs: readonly ManifestText[]): 
     for (const e of syntax) {
       sink.add("manifest-mismatch", "error", service, e.location, `${service.name}: ${e.file} is not valid YAML (${e.message}); nothing in it was checked.`);
     }
-    const own = objects.filter((o) => service.manifests.some((m) => sameFile(m, o.file)));
+    const own = ownObjects(service, objects);
     const workload = findWorkload(service, own, objects);
     if (!workload) {
       if (syntax.length === 0) {

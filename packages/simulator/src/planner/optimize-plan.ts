@@ -15,6 +15,7 @@
  *    is never slower than it on the seeds used.
  */
 import { criticalPath, placeServices, planTotals, type Plan } from "@openpolicy/core";
+import { defaultPlanWorkloads } from "../cluster/plan-workloads.js";
 import type { Verdict } from "../engine/result.js";
 import { nearestRankPercentile } from "../risk/percentile.js";
 import { simulate } from "../simulate.js";
@@ -94,7 +95,7 @@ export interface OptimizeResult {
 
 /** What the critical-path bound leaves out, so readers know why the simulation is slower. */
 export const LOWER_BOUND_IGNORES = [
-  "readiness probe period: a pod is seen Ready only at a probe tick (every 10 s by default), so start-up rounds up",
+  "readiness probe period: a pod is seen Ready only at a probe tick (every 5 s as rendered), so start-up rounds up; a service with no probe counts 0 s (its pod is Ready as soon as the container runs)",
   "scheduling and container start latency, and the validation after each batch",
   "batch barriers: a batch waits for its slowest service before the next batch starts",
   "the settle period and gate at the end of every phase",
@@ -216,7 +217,13 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions = {}): P
   if (handStatic.length > 0) notes.push(`the hand-written order itself breaks: ${handStatic.slice(0, 3).join("; ")}${handStatic.length > 3 ? `; and ${handStatic.length - 3} more` : ""}`);
   if (options.from) notes.push("capacity counts each Deployment's maxSurge pods (an upgrade from the running release)");
 
-  const lower = criticalPath(plan);
+  // A service whose pods have no readiness or startup probe is Ready once its container runs
+  // (Kubernetes does not wait for the app): it adds no start-up time to the path.
+  const workloads = defaultPlanWorkloads();
+  const lower = criticalPath(plan, (s) => {
+    const spec = workloads(plan, s);
+    return spec.readinessProbe || spec.startupProbe ? s.startupSeconds : 0;
+  });
   const makespan = best.makespan ?? { runs: [], verdict: "failed" as Verdict, failure: "not simulated" };
   const result: OptimizeResult = {
     plan: plan.name,

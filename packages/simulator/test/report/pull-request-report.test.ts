@@ -75,8 +75,8 @@ describe("renderPullRequestReport on the example plans", async () => {
     expect(rows[0]).toEqual(["Phase", "Memory requested", "CPU requested", "Memory % (cumulative)", "CPU % (cumulative)", "Memory gate margin"]);
     expect(rows.slice(2)).toHaveLength(head.totals.phases.length + 1);
     for (const row of rows) expect(row).toHaveLength(6);
-    // The budget changed from 50% to 75% of memory: its margin shows before → after.
-    expect(rows[rows.length - 1]![5]).toMatch(/^budget -21\.9 pts → budget \+3\.1 pts$/);
+    // The budget changed from 50% to 80% of memory: its margin shows before → after.
+    expect(rows[rows.length - 1]![5]).toMatch(/^budget -21\.9 pts → budget \+8\.1 pts$/);
     expect(rows[2]![1]).toBe("3Gi");
   });
 

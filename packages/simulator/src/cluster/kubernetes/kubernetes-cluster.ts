@@ -285,9 +285,11 @@ export class KubernetesCluster implements Cluster {
       throw new ClusterError("remove: the Kubernetes backend never deletes PersistentVolumeClaims (keepVolumes must be true)");
     }
     const k = kubeName(name);
+    const live = this.workloadObject(k);
+    const objectName = live ? String((live.metadata as Json).name) : k;
     if (options.owner !== undefined) {
-      const kind = this.stores.statefulsets.items.has(`${this.namespace}/${k}`) ? "StatefulSet" : "Deployment";
-      const owner = await this.liveOwners("apps/v1", kind, k);
+      const kind = live?.kind === "StatefulSet" || this.stores.statefulsets.items.has(`${this.namespace}/${objectName}`) ? "StatefulSet" : "Deployment";
+      const owner = await this.liveOwners("apps/v1", kind, objectName);
       // Another plan's workload is never removed (a rollback of one plan leaves the other's alone).
       if (owner !== undefined && owner !== options.owner) return { removed: false, keptFor: owner };
     }
@@ -296,10 +298,10 @@ export class KubernetesCluster implements Cluster {
       ["apps/v1", "deployments", this.stores.deployments],
       ["apps/v1", "statefulsets", this.stores.statefulsets],
     ] as const) {
-      const path = collectionPath(apiVersion, plural, this.namespace, k);
+      const path = collectionPath(apiVersion, plural, this.namespace, objectName);
       const { status, body } = await this.api.request("DELETE", path, { query });
       if (status !== 404 && (status < 200 || status >= 300)) throw this.api.statusError("DELETE", path, status, body);
-      if (!this.options.dryRun) store.items.delete(`${this.namespace}/${k}`);
+      if (!this.options.dryRun) store.items.delete(`${this.namespace}/${objectName}`);
     }
     // The workload's Services (found by our label); never its claims.
     const services = await this.api.list(collectionPath("v1", "services", this.namespace), `${WORKLOAD_LABEL}=${k}`);
@@ -465,9 +467,21 @@ export class KubernetesCluster implements Cluster {
     return undefined;
   }
 
+  /**
+   * The workload of service `k`: named `k` (generated objects), else the one labelled
+   * opdeploy.io/workload=k (a user's Deployment may be named otherwise: "cartservice" for "cart").
+   */
   private workloadObject(k: string): Json | undefined {
     const key = `${this.namespace}/${k}`;
-    return this.stores.deployments.items.get(key) ?? this.stores.statefulsets.items.get(key);
+    const named = this.stores.deployments.items.get(key) ?? this.stores.statefulsets.items.get(key);
+    if (named) return named;
+    for (const store of [this.stores.deployments, this.stores.statefulsets]) {
+      for (const object of store.items.values()) {
+        const meta = object.metadata as Json;
+        if (meta.namespace === this.namespace && (meta.labels as Record<string, string> | undefined)?.[WORKLOAD_LABEL] === k) return object;
+      }
+    }
+    return undefined;
   }
 
   private notify(): void {
@@ -682,7 +696,7 @@ export class KubernetesCluster implements Cluster {
     const k = kubeName(name);
     const object = this.workloadObject(k);
     if (!object) return undefined;
-    const kind = object.kind === "StatefulSet" || this.stores.statefulsets.items.has(`${this.namespace}/${k}`) ? "StatefulSet" : "Deployment";
+    const kind = object.kind === "StatefulSet" || this.stores.statefulsets.items.has(`${this.namespace}/${String((object.metadata as Json).name)}`) ? "StatefulSet" : "Deployment";
     const ks = kind === "Deployment" ? deploymentStatus(object) : statefulSetStatus(object);
     const revision = templateLabels(object)[REVISION_LABEL] ?? "";
     const replicas = typeof (object.spec as Json)?.replicas === "number" ? ((object.spec as Json).replicas as number) : 1;
