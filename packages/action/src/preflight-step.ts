@@ -20,7 +20,8 @@ export interface PreflightOutcome {
 export async function runPreflight(cluster: KubernetesCluster, plan: Plan, displayName: string, secrets: readonly string[], dryRun: boolean): Promise<PreflightOutcome> {
   const report = await preflight(cluster, plan, { dryRun });
   const findings = report.findings.map((f) => ({ ...f, message: redactCredentials(f.message, [...secrets]) }));
-  annotateFindings(findings);
+  // The connection already warned about a missing metrics-server: not annotated twice (the summary lists it).
+  annotateFindings(findings.filter((f) => f.rule !== "preflight-no-metrics"));
   if (findings.length === 0) {
     core.info(`opdeploy: preflight of ${displayName} against namespace ${report.namespace}: no problems found`);
     return { allowed: true, markdown: "" };
