@@ -1,0 +1,77 @@
+/**
+ * The scheduler (pkg/scheduler): core's scheduling cycle over the simulated nodes, the pending
+ * queue's passes, binding, and the condition taints the scheduler sees.
+ */
+import { lowerPriorityPods, MEMORY_PRESSURE_TAINT, scheduleOne, UNREACHABLE_TAINT, type SchedulingPod } from "@openpolicy/core";
+import type { SimContext } from "./context.js";
+import { CONTAINER_START_SECONDS, type SimNode, type SimPod } from "./sim-types.js";
+
+/** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
+export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode; message?: string } {
+  const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
+  return scheduleOne(schedulingPod, ctx.nodeList, ctx.tieBreak, (node, priority) =>
+    lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
+  );
+}
+
+export function pickNode(ctx: SimContext, pod: SimPod): SimNode | undefined {
+  return scheduleCycle(ctx, pod).node;
+}
+
+/**
+ * Condition taints (pkg/controller/nodelifecycle): a NotReady node gets
+ * node.kubernetes.io/unreachable, a node under MemoryPressure node.kubernetes.io/memory-pressure
+ * (TaintNodesByCondition), both NoSchedule. App pods tolerate neither: the toleration for the
+ * memory-pressure taint comes from the PodTolerationRestriction admission plugin, off by default.
+ */
+export function refreshTaints(node: SimNode): void {
+  node.taints = [...node.baseTaints];
+  if (!node.ready) node.taints.push(UNREACHABLE_TAINT);
+  if (node.memoryPressure) node.taints.push(MEMORY_PRESSURE_TAINT);
+}
+
+/**
+ * One scheduling pass over the pending pods, higher priority first, then oldest first (the
+ * active queue's ordering, pkg/scheduler/framework/plugins/queuesort). Pods that do not fit
+ * stay Pending with a FailedScheduling event (recorded again only when the message changes)
+ * and are retried whenever resources are freed.
+ */
+export function schedulePending(ctx: SimContext): void {
+  if (ctx.pending.length === 0) return;
+  const queue = ctx.pending;
+  ctx.pending = [];
+  queue.sort((a, b) => b.spec.priority - a.spec.priority || a.createdAt - b.createdAt);
+  for (const pod of queue) {
+    if (pod.gone || pod.terminating || pod.node) continue;
+    const { node, message } = scheduleCycle(ctx, pod);
+    if (node) {
+      bind(ctx, pod, node, true);
+      continue;
+    }
+    if (!pod.unschedulable || pod.message !== message) {
+      ctx.record("Warning", "FailedScheduling", `Pod/${pod.name}`, message!, pod.workload.name);
+    }
+    pod.unschedulable = true;
+    pod.reason = "Unschedulable";
+    pod.message = message;
+    ctx.touch(pod.workload);
+    ctx.pending.push(pod);
+  }
+}
+
+export function bind(ctx: SimContext, pod: SimPod, node: SimNode, withEvents: boolean): void {
+  pod.node = node;
+  pod.unschedulable = false;
+  pod.reason = undefined;
+  pod.message = undefined;
+  node.pods.add(pod);
+  node.requested.memory += pod.request.memory;
+  node.requested.cpu += pod.request.cpu;
+  node.nonZeroRequested.memory += pod.nonZero.memory;
+  node.nonZeroRequested.cpu += pod.nonZero.cpu;
+  ctx.touch(pod.workload);
+  if (withEvents) {
+    ctx.record("Normal", "Scheduled", `Pod/${pod.name}`, `Successfully assigned ${ctx.namespace}/${pod.name} to ${node.name}`, pod.workload.name, node.name);
+    ctx.at(CONTAINER_START_SECONDS, { k: "start", pod, epoch: pod.epoch });
+  }
+}
