@@ -174,6 +174,7 @@ export async function runDeploy(inputs: DeployInputs): Promise<void> {
       }
       const deployed = await deployPlan(plan, {
         cluster,
+        manifests: document.manifests,
         onProgress: log.onProgress,
         signal: stop.signal,
         ...(inputs.dryRun ? { dryRun: true } : {}),

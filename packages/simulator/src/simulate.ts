@@ -1,6 +1,6 @@
-import { clusterNodeNames, type Plan } from "@openpolicy/core";
+import { clusterNodeNames, type ManifestText, type Plan } from "@openpolicy/core";
 import type { Cluster } from "./cluster/cluster.js";
-import { defaultPlanWorkloads } from "./cluster/plan-workloads.js";
+import { defaultPlanWorkloads, planWorkloads } from "./cluster/plan-workloads.js";
 import type { SimulatedNodeSpec } from "./cluster/simulated/simulated-cluster.js";
 import { SimulatedCluster } from "./cluster/simulated/simulated-cluster.js";
 import type { Fault } from "./faults/fault.js";
@@ -18,6 +18,8 @@ export interface SimulateOptions {
   onStep?: RolloutOptions["onStep"];
   resumeFrom?: RolloutOptions["resumeFrom"];
   settleSeconds?: number;
+  /** The files services name in `manifests:` (`PlanDocument.manifests`): those services run the user's objects. */
+  manifests?: readonly ManifestText[];
 }
 
 /** Node names: `<group name or "node">-<n>`, numbered from 1 across groups without a name. */
@@ -46,7 +48,7 @@ export function simulatedNodes(plan: Plan): SimulatedNodeSpec[] {
 export async function simulate(plan: Plan, options: SimulateOptions = {}): Promise<SimulationResult> {
   const seed = options.seed ?? 1;
   // One source for the preloaded `from` state and the rollout: both run core's rendered objects.
-  const workloads = defaultPlanWorkloads();
+  const workloads = options.manifests?.length ? planWorkloads({ manifests: options.manifests }) : defaultPlanWorkloads();
   let cluster = options.cluster;
   if (!cluster) {
     const simulated = new SimulatedCluster({

@@ -102,6 +102,7 @@ export const deployCommand: Command = {
       const outcome = await withInterrupt(io, "opdeploy deploy: interrupted; stopping at the next step boundary (Ctrl-C again to exit at once)", (signal) =>
         k8s.deployPlan(doc.plan, {
           cluster,
+          manifests: doc.manifests,
           dryRun,
           signal,
           ...(phase !== undefined ? { phase } : {}),

@@ -155,7 +155,7 @@ export const simulateCommand: Command = {
       return risk.succeeded === risk.runs ? EXIT.ok : EXIT.failed;
     }
 
-    const result = await simulate(doc.plan, { seed, faults, from });
+    const result = await simulate(doc.plan, { seed, faults, from, manifests: doc.manifests });
     await report(result);
     return result.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
   },

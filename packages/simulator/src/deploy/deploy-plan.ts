@@ -15,7 +15,7 @@
  * - `signal` (SIGINT/SIGTERM): the rollout stops at the next step boundary, the revision keeps its
  *   completed steps (resumable), the lease is released.
  */
-import type { Plan } from "@openpolicy/core";
+import type { ManifestText, Plan } from "@openpolicy/core";
 import { loadPlanFile } from "@openpolicy/core";
 import type { Cluster } from "../cluster/cluster.js";
 import type { KubernetesCluster, KubernetesClusterOptions } from "../cluster/kubernetes/kubernetes-cluster.js";
@@ -77,6 +77,8 @@ export interface DeployOptions extends LeaseOptions {
    * objects) and report both side by side. Default: on for a real cluster, off otherwise.
    */
   rehearse?: boolean;
+  /** The files services name in `manifests:` (`PlanDocument.manifests`): those services deploy the user's objects. */
+  manifests?: readonly ManifestText[];
 }
 
 export interface DeployResult {
@@ -109,7 +111,7 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
   const own = options.cluster === undefined;
   const cluster = options.cluster ?? (await connect(options, options.namespace ?? plan.namespace));
   try {
-    const workloads = planWorkloads({ namespace: namespaceOf(cluster, plan) });
+    const workloads = planWorkloads({ namespace: namespaceOf(cluster, plan), ...(options.manifests ? { manifests: options.manifests } : {}) });
     if (options.dryRun) return await dryRun(cluster, options.phase ? onlyPhase(plan, options.phase) : plan, workloads, options.onProgress ?? (() => {}));
     // Refuse `--phase` before taking the lease or writing a revision when an earlier phase is missing.
     if (options.phase) await checkPhasePrerequisites(cluster, plan, options.phase);
