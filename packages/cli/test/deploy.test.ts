@@ -375,3 +375,16 @@ describe("opdeploy logs", () => {
     expect(unknown.stderr).toContain('the plan has no service "nope"');
   });
 });
+
+describe("deploy reports", () => {
+  it("puts the rehearsal beside what happened, per phase, in text and JSON", async () => {
+    const run = await cli(["deploy", planFile, "--settle", "0"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^rehearsed vs observed:$/m);
+    expect(run.stdout).toMatch(/^ {2}data: \d+ s \/ \d+ s/m);
+    const json = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
+    const parsed = JSON.parse(json.stdout) as { rehearsed: { phase: string; rehearsedSeconds: number; observedSeconds: number }[] };
+    expect(parsed.rehearsed.map((r) => r.phase)).toEqual(["data", "apps"]);
+    expect(parsed.rehearsed[0]!.rehearsedSeconds).toBeGreaterThan(0);
+  });
+});

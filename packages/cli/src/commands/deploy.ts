@@ -1,7 +1,8 @@
 import { checkPlanDocument, readPlanDocument } from "@openpolicy/core";
 import { deployGuard, formatPhaseDurations, phaseDurations } from "@openpolicy/simulator";
 import type { Plan } from "@openpolicy/core";
-import type { SimulationResult } from "@openpolicy/simulator";
+import type { PhaseComparison, SimulationResult } from "@openpolicy/simulator";
+import { formatComparisonText, formatDiagnosisText } from "@openpolicy/simulator";
 import type { Command, ParsedCommand } from "../command.js";
 import { formatOption, intOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -30,7 +31,7 @@ function sameCommand(parsed: ParsedCommand, file: string): string {
   return parts.join(" ");
 }
 
-function summaryText(verdict: string, revision: number | undefined, result: SimulationResult | undefined, resumed: string[]): string {
+function summaryText(verdict: string, revision: number | undefined, result: SimulationResult | undefined, resumed: string[], comparison?: PhaseComparison[]): string {
   const lines = [`deploy ${verdict}${revision !== undefined ? ` — revision ${revision}` : ""}${resumed.length ? ` (resumed; already done: ${resumed.join(", ")})` : ""}`];
   if (result) {
     lines.push(`duration ${result.durationSeconds.toFixed(0)} s`);
@@ -45,7 +46,9 @@ function summaryText(verdict: string, revision: number | undefined, result: Simu
       lines.push(`rollback (${r.scope}) ${r.completed ? "completed" : "did NOT complete"} in ${Math.round(r.endedAt - r.startedAt)} s:`);
       for (const s of r.services) lines.push(`  ${s.ok ? "ok  " : "FAIL"} ${s.service}: ${s.action}`);
     }
+    if (result.failure?.diagnosis && result.failure.service) lines.push("why it failed:", formatDiagnosisText(result.failure.service, result.failure.diagnosis));
   }
+  if (comparison) lines.push(formatComparisonText(comparison));
   return lines.join("\n");
 }
 
@@ -130,6 +133,8 @@ export const deployCommand: Command = {
           resumed: outcome.resumed,
           dryRun: outcome.dryRun,
           ...(outcome.objects ? { objects: outcome.objects } : {}),
+          // The rehearsal of the same rollout beside what happened, per phase (compare-rollouts.ts).
+          ...(outcome.comparison ? { rehearsed: outcome.comparison } : {}),
           // The plan's expected: per phase beside the rehearsal and what happened (expected-durations.ts).
           ...(result && outcome.rehearsal ? { expectedDurations: phaseDurations(doc.plan, outcome.rehearsal, result) } : {}),
         };
@@ -137,7 +142,7 @@ export const deployCommand: Command = {
       } else if (outcome.dryRun) {
         io.out([`dry run: the API server accepted ${outcome.objects?.length ?? 0} object(s) in namespace ${cluster.namespace}; nothing was changed`, ...(outcome.objects ?? []).map((o) => `  ${o}`)].join("\n"));
       } else {
-        io.out(redact(summaryText(outcome.verdict, outcome.revision, result, outcome.resumed)));
+        io.out(redact(summaryText(outcome.verdict, outcome.revision, result, outcome.resumed, outcome.comparison)));
         const durations = result && outcome.rehearsal ? formatPhaseDurations(phaseDurations(doc.plan, outcome.rehearsal, result)) : "";
         if (durations) io.out(durations);
       }

@@ -1,24 +1,11 @@
 import { readPlanDocument } from "@openpolicy/core";
 import type { PodDiagnosis } from "@openpolicy/simulator";
-import { diagnoseService } from "@openpolicy/simulator";
+import { diagnoseService, formatDiagnosisText } from "@openpolicy/simulator";
 import type { Command } from "../command.js";
 import { formatOption } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectCluster } from "../kube-connect.js";
 
-function formatDiagnosis(service: string, pods: readonly PodDiagnosis[]): string {
-  if (pods.length === 0) return `${service}: no pods`;
-  const lines: string[] = [];
-  for (const pod of pods) {
-    lines.push(`${service} · pod ${pod.pod}: ${pod.phase}${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ""})` : ""}, ${pod.restarts} restart${pod.restarts === 1 ? "" : "s"}`);
-    if (pod.events.length > 0) lines.push("  events:", ...pod.events.map((e) => `    ${e}`));
-    for (const log of pod.logs ?? []) {
-      if (log.previous.length > 0) lines.push(`  ${log.container}, previous instance (last ${log.previous.length} lines):`, ...log.previous.map((l) => `    ${l}`));
-      if (log.current.length > 0) lines.push(`  ${log.container}, current instance (last ${log.current.length} lines):`, ...log.current.map((l) => `    ${l}`));
-    }
-  }
-  return lines.join("\n");
-}
 
 export const logsCommand: Command = {
   name: "logs",
@@ -56,7 +43,7 @@ export const logsCommand: Command = {
       }
       if (format === "json") io.out(redact(JSON.stringify(report, null, 2)));
       else if (report.length === 0) io.out(`every service of ${doc.plan.name} is Ready`);
-      else io.out(redact(report.map((r) => formatDiagnosis(r.service, r.pods)).join("\n\n")));
+      else io.out(redact(report.map((r) => formatDiagnosisText(r.service, r.pods)).join("\n\n")));
       return EXIT.ok;
     } catch (error) {
       throw clusterFailure("logs", error, k8s, redact);

@@ -26,3 +26,4 @@ export { stripAnsi } from "./ansi.js";
 export * from "./compare-rollouts.js";
 export { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
 export { describeGateCheck, describeGateOutcome } from "./timeline.js";
+export { formatDiagnosisText } from "./format-diagnosis.js";
