@@ -90,7 +90,7 @@ describe("opdeploy simulate", () => {
     expect(code).toBe(1);
     expect(result.verdict).not.toBe("succeeded");
     const pending = result.events.find((e) => e.type === "FailedScheduling" && e.service === "bulk-service");
-    expect(pending?.message).toBe("0/1 nodes are available: 1 Insufficient memory.");
+    expect(pending?.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..");
     expect(result.failure).toMatchObject({ reason: "Unschedulable", service: "bulk-service" });
     expect(result.failure!.detectionSeconds).toBeLessThanOrEqual(10);
   });

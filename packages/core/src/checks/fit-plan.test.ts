@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Gi, Mi, planBuilder } from "../../test/helpers/plan-builder.js";
+import { parsePlanText } from "../plan/index.js";
 import { checkPlan } from "./check-plan.js";
 import { fitPlan } from "./fit-plan.js";
 
@@ -90,5 +91,17 @@ describe("per-node fit in check", () => {
     expect(report.firstPending?.message).toBe(
       "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 Insufficient memory..",
     );
+  });
+
+  it("a stock kubelet keeps 100Mi for hard eviction: a 4Gi node has 3,996Mi allocatable unless reserved says otherwise", () => {
+    // pkg/kubelet/eviction/defaults_linux.go: memory.available<100Mi; kind sets no memory threshold.
+    const plan = (cluster: string) =>
+      parsePlanText(`name: t\ncluster: ${cluster}\nphases: [{name: p, services: [app]}]\nservices:\n  app: {memory: 4000Mi, cpu: 100m, validate: none}\n`, "t.yaml");
+    const stock = plan('{nodes: [{memory: 4Gi, cpu: "2"}]}');
+    expect(stock.cluster.reserved.memory).toBe(100 * Mi);
+    expect(fitPlan(stock).unschedulable.get("app")).toContain("1 Insufficient memory");
+    expect(fitPlan(plan('{nodes: [{memory: 4Gi, cpu: "2"}], reserved: {memory: "0"}}')).unschedulable.size).toBe(0);
+    const kind = plan('{nodes: [{memory: 4Gi, cpu: "2"}], overhead: kind}');
+    expect(kind.cluster.reserved.memory).toBe(0);
   });
 });

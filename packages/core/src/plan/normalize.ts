@@ -5,6 +5,7 @@
  * would refuse, or what cannot run at all (a phase naming no service of the plan, a name with no
  * Kubernetes form), is a problem here (api-rules.ts).
  */
+import { evictionHardMemory } from "../scheduling/nodes.js";
 import type { PlanProblem } from "./errors.js";
 import { formatPath, type PathSegment } from "./locate.js";
 import type {
@@ -244,7 +245,9 @@ function normalizeCluster(cluster: PlanParsed["cluster"], ctx: Context): Cluster
       if (group.name !== undefined) node.name = group.name;
       return node;
     }),
-    reserved: { memory: cluster.reserved?.memory ?? 0, cpu: cluster.reserved?.cpu ?? 0 },
+    // A stock kubelet's hard eviction threshold (memory.available<100Mi) comes off allocatable;
+    // kind sets none (core/scheduling/nodes.ts). An explicit `reserved.memory` overrides it.
+    reserved: { memory: cluster.reserved?.memory ?? evictionHardMemory(cluster.overhead ?? "none"), cpu: cluster.reserved?.cpu ?? 0 },
     overhead: cluster.overhead ?? "none",
     location: ctx.at(["cluster"]),
   };

@@ -102,7 +102,7 @@ export const ClusterSchema = z
         memory: memoryQuantity("Memory reserved per node (kube-reserved + system-reserved + eviction threshold).").optional(),
         cpu: cpuQuantity("CPU reserved per node (kube-reserved + system-reserved).").optional(),
       })
-      .meta({ description: "Reserved per node; allocatable = capacity - reserved. Default 0." })
+      .meta({ description: "Reserved per node; allocatable = capacity - reserved. Default: memory 100Mi (the kubelet's default hard eviction threshold, memory.available<100Mi), cpu 0; with overhead: kind, 0 (kind reserves nothing)." })
       .optional(),
     overhead: z
       .enum(["none", "kind"])

@@ -34,7 +34,8 @@ describe("CapacityModel", () => {
   });
 
   it("adds surge pods only for services the running release already has, and not for Recreate", () => {
-    const target = plan("none", '[{memory: 1792Mi, cpu: "4"}]');
+    // 1892Mi less the kubelet's 100Mi eviction threshold: 1792Mi allocatable.
+    const target = plan("none", '[{memory: 1892Mi, cpu: "4"}]');
     const services = target.services;
     expect(surgePods(services.get("a")!)).toBe(1); // 25% of 1, rounded up
     expect(surgePods(services.get("b")!)).toBe(1);
