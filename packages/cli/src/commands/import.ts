@@ -13,7 +13,7 @@ import {
   type ImportSource,
   type NodeSize,
 } from "@openpolicy/core";
-import type { Command, ParsedCommand } from "../command.js";
+import { formatOption, type Command, type ParsedCommand } from "../command.js";
 import type { Io } from "../cli-io.js";
 import { CliError, EXIT } from "../exit-codes.js";
 
@@ -109,6 +109,8 @@ async function importMarkdownDocument(file: string, text: string, output: string
 }
 
 async function run(parsed: ParsedCommand, io: Io): Promise<number> {
+  // The output is a YAML plan (notes go to stderr); any other --format is refused, not ignored.
+  formatOption(parsed, "import", ["yaml"] as const);
   if (parsed.positionals.length === 0) throw new CliError("opdeploy import: missing input (a Markdown plan, manifests, a folder, a Compose file or - for standard input)\nRun 'opdeploy import --help' for usage.");
   const output = parsed.values.output as string | undefined;
   const node = nodeOption(parsed.values.node as string | undefined);
@@ -158,6 +160,7 @@ export const importCommand: Command = {
     "<input>: a Markdown plan document; Kubernetes YAML files or folders (recursively); a Compose",
     "         file; or - to read standard input (kustomize build … | opdeploy import -)",
     "-o, --output FILE        write the YAML plan there (default: stdout); notes go to stderr",
+    "-f, --format yaml        the only output format (a plan is YAML)",
     "--node MEMORY,CPU[,N]    the cluster's nodes (default: one node twice the requests, noted)",
     "--profile NAME           enable a Compose profile (repeatable)",
     "--name NAME              the plan's name (default: the namespace, Compose project or file name)",
