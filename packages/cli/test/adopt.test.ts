@@ -113,6 +113,15 @@ describe("opdeploy snapshot and calibrate", () => {
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.stderr).toContain("api: usage.memory unset → 96Mi");
     expect(await readFile(planFile, "utf8")).toBe(SHOP_PLAN);
+    const json = await runCli(["calibrate", "shop.yaml", "--from", "state.yaml", "--dry-run", "-f", "json"], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { changes: { service: string; field: string; old: string; new: string }[]; written: string | null; unmeasured: string[] };
+    expect(report.changes.filter((c) => c.service === "api")).toEqual([
+      { service: "api", field: "usage.memory", old: "unset", new: "96Mi" },
+      { service: "api", field: "usage.cpu", old: "unset", new: "12m" },
+      { service: "api", field: "startup", old: "10s (default)", new: "21s" },
+    ]);
+    expect(report.written).toBeNull();
 
     const calibrated = await runCli(["calibrate", "shop.yaml", "--from", "state.yaml", "-o", "shop.calibrated.yaml"], { cwd: dir });
     expect(calibrated.code, calibrated.stderr).toBe(0);
@@ -130,6 +139,9 @@ describe("opdeploy snapshot and calibrate", () => {
     const missing = await runCli(["calibrate", "shop.yaml", "--from", "nope.yaml"], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^opdeploy calibrate: cannot read state nope\.yaml: /m);
+    const format = await cli(["snapshot", "-f", "json"]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/^opdeploy snapshot: --format must be one of yaml/m);
     const empty = await cli(["snapshot", "-n", "empty"]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe("opdeploy snapshot: namespace empty has no Deployment or StatefulSet: nothing to make a plan of\n");

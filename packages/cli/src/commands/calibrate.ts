@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MAX_PLAN_BYTES, readBoundedFile } from "@openpolicy/core";
 import type { Command } from "../command.js";
-import { singleArg } from "../command.js";
+import { formatOption, singleArg } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { loadKubernetes } from "../kube-connect.js";
 
@@ -27,8 +27,10 @@ export const calibrateCommand: Command = {
     "    --from STATE         a snapshot of the live namespace (opdeploy snapshot -o STATE)",
     "-o, --output FILE        write the calibrated plan there (default: edit the plan in place)",
     "    --dry-run            show the changes, write nothing",
+    "-f, --format FORMAT      text (default: the changes on stderr) or json (also on stdout)",
   ],
   async run(parsed, io) {
+    const format = formatOption(parsed, "calibrate", ["text", "json"] as const);
     const file = singleArg(parsed, "calibrate", "plan file");
     const from = parsed.values.from as string | undefined;
     if (!from) throw new CliError("opdeploy calibrate: missing --from STATE (a snapshot: opdeploy snapshot -o state.yaml)\nRun 'opdeploy calibrate --help' for usage.");
@@ -46,7 +48,12 @@ export const calibrateCommand: Command = {
     if (result.unmeasured.length > 0) io.err(`not in the state (or not measured there): ${result.unmeasured.join(", ")}`);
     if (result.unknown.length > 0) io.err(`in the state, not in the plan: ${result.unknown.join(", ")}`);
     const target = (parsed.values.output as string | undefined) ?? file;
-    if (parsed.values["dry-run"]) {
+    const dryRun = parsed.values["dry-run"] === true;
+    if (format === "json") {
+      const written = dryRun || (result.changes.length === 0 && target === file) ? null : target;
+      io.out(JSON.stringify({ plan: file, from, changes: result.changes, unmeasured: result.unmeasured, unknown: result.unknown, written }, null, 2));
+    }
+    if (dryRun) {
       io.err(`${result.changes.length} change(s); --dry-run: nothing written`);
       return EXIT.ok;
     }

@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatImportNote } from "@openpolicy/core";
 import type { Command } from "../command.js";
+import { formatOption } from "../command.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import type { KubeTarget, KubernetesModule } from "../kube-connect.js";
 import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, credentialRedactor, loadKubernetes, messageOf } from "../kube-connect.js";
@@ -20,11 +21,13 @@ export const snapshotCommand: Command = {
   options: { ...KUBE_OPTIONS, output: { type: "string", short: "o" }, name: { type: "string" }, objects: { type: "string" } },
   help: [
     "-o, --output FILE        write the plan there (default: stdout); notes go to stderr",
+    "-f, --format yaml        the plan's YAML (the only format: it is a plan file)",
     "    --name NAME          the plan's name (default: the namespace)",
     "    --objects FILE       also save the live objects read (the notes' file:line point into it)",
     ...KUBE_HELP.map((line) => line.replace("(default: the plan's namespace)", "(default: the context's, else default)")),
   ],
   async run(parsed, io) {
+    formatOption(parsed, "snapshot", ["yaml"] as const);
     if (parsed.positionals.length > 0) throw new CliError(`opdeploy snapshot: takes no arguments (got ${parsed.positionals.join(" ")}); the namespace is --namespace`);
     const k8s = await loadKubernetes();
     const target: KubeTarget = { namespace: "" };

@@ -122,7 +122,8 @@ async function diffObject(target: DiffTarget, resources: ResourceMap, slug: stri
       const managers = conflictManagers(error);
       message = `fields are managed by ${managers.map((m) => JSON.stringify(m)).join(", ") || "another field manager"}; deploy takes them over only from its own managers (the diff shows a forced apply)`;
       after = await dryRunApply(target.api, object, true);
-    } else if (error.status === 400 || error.status === 422) {
+    } else if (error.status === 400 || error.status === 404 || error.status === 422) {
+      // 404: the namespace does not exist (the deploy does not create it either).
       return { ...base, change: "rejected", message: error.message.replace(/^cluster: /, "") };
     } else {
       throw error;
