@@ -101,6 +101,31 @@ export function describeClusterConformance(name: string, makeCluster: () => Prom
       await cluster.close();
     });
 
+    it("a rolling update of 4 replicas at 25%/25% has 2 new pods before the first is Ready", async () => {
+      // pkg/controller/deployment/rolling.go: reconcileNewReplicaSet scales the new ReplicaSet to 1
+      // (4 + maxSurge 1), reconcileOldReplicaSets scales the old one to 3 (5 − minAvailable 3 −
+      // 1 unavailable new), and the next sync — the ReplicaSet update queues it at once — scales
+      // the new one to 2, counting spec.replicas (deployment_util.go NewRSNewReplicas), so the
+      // terminating old pod no longer counts. Upstream: deployment_util_test.go TestNewRSNewReplicas.
+      const cluster = await makeCluster();
+      const spec = conformanceSpec(`${prefix}-roll`, { replicas: 4 });
+      await cluster.apply(spec);
+      await current(cluster, spec.name);
+      const next = await cluster.apply({ ...spec, requests: { memory: 20 * Mi, cpu: 10 } });
+      let most = 0;
+      const firstReady = await cluster.waitFor((view) => {
+        const w = view.workload(spec.name);
+        if (!w || w.revision !== next.revision) return undefined;
+        if (w.updatedReadyReplicas > 0) return true;
+        most = Math.max(most, w.updatedReplicas);
+        return undefined;
+      }, timeout);
+      expect(firstReady.done).toBe(true);
+      expect(most).toBe(2);
+      expect((await current(cluster, spec.name)).done).toBe(true);
+      await cluster.close();
+    });
+
     it("removing something absent succeeds, and remove is idempotent", async () => {
       const cluster = await makeCluster();
       await expect(cluster.remove(`${prefix}-absent`, { keepVolumes: true })).resolves.toEqual({ removed: true });
@@ -127,7 +152,12 @@ export function describeClusterConformance(name: string, makeCluster: () => Prom
       expect(status?.pods[0]?.phase).toBe("Pending");
       const events = (await cluster.events(since)).filter((e) => e.reason === "FailedScheduling" && e.workload === spec.name);
       expect(events.length).toBeGreaterThan(0);
-      expect(events[0]!.message).toMatch(/^0\/\d+ nodes are available: .*\d+ Insufficient memory.*\.$/);
+      // FitError.Error (pkg/scheduler/framework/types.go) then DefaultPreemption's PostFilter message
+      // (plugins/defaultpreemption/default_preemption.go: "preemption: " + a FitError of its own,
+      // "No preemption victims found for incoming pod" when no lower-priority pod could make room).
+      expect(events[0]!.message).toMatch(
+        /^0\/(\d+) nodes are available: (?:.*, )?\d+ Insufficient memory(?:, .*)?\. preemption: 0\/\1 nodes are available: .*\d+ No preemption victims found for incoming pod.*\.\.$/,
+      );
       await cluster.close();
     });
 
