@@ -58,14 +58,16 @@ export interface DiffTarget {
   namespace: string;
 }
 
-/** Kinds a deploy applies whose leftovers are looked for (besides the kinds the plan renders). */
+/**
+ * Kinds a deploy applies whose leftovers are looked for, besides the kinds the plan renders: the
+ * ones deploy/rbac.yaml lets the deployer apply and list.
+ */
 const PRUNABLE: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: "apps/v1", kind: "Deployment" },
   { apiVersion: "apps/v1", kind: "StatefulSet" },
   { apiVersion: "v1", kind: "Service" },
   { apiVersion: "v1", kind: "ConfigMap" },
   { apiVersion: "v1", kind: "Secret" },
-  { apiVersion: "v1", kind: "ServiceAccount" },
 ];
 
 export async function diffPlan(target: DiffTarget, plan: Plan): Promise<PlanDiff> {

@@ -8,7 +8,8 @@
  * requests and limits, images, strategies, ports, dependencies from Service references, phases
  * from the dependency generations — with the importer's notes as comments. Secrets are never
  * read. Then what only the live cluster knows is added:
- * - the nodes (grouped by capacity; `reserved` = capacity − allocatable of the first group);
+ * - the nodes (grouped by capacity; `reserved` = capacity − allocatable of the first group), when
+ *   the identity may list them (deploy/rbac.yaml's deployer may not: the importer's guess, noted);
  * - per service, measured `usage` (metrics.k8s.io, when it answers) and observed `startup`
  *   (measure.ts), each with a comment saying how many pods it came from. A service with no
  *   Ready pod showing both times has no `startup`, so the file only ever states observations
@@ -82,7 +83,7 @@ export async function snapshotNamespace(target: SnapshotTarget, options: Snapsho
   const objects = [...workloads, ...services!, ...configMaps!.filter((c) => !SYSTEM_CONFIGMAPS.has(String((c.metadata as Json).name)))].map(comparable);
   const file = options.objectsFile ?? `namespace/${namespace}`;
   const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
-  const nodes = nodeGroups((await api.list(collectionPath("v1", "nodes"))).items);
+  const nodes = nodeGroups(await readNodes(api));
   let imported;
   try {
     imported = importSources([{ file, text }], { name: options.name ?? namespace, ...(nodes[0] ? { node: nodes[0] } : {}) });
@@ -106,6 +107,18 @@ export async function snapshotNamespace(target: SnapshotTarget, options: Snapsho
   ].join("\n");
   const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   return { yaml, objects: text, plan: parsePlanText(yaml, file), notes: imported.notes, measured, metrics: metrics !== undefined };
+}
+
+/**
+ * Every node, or none when the deployer may not list them: deploy/rbac.yaml grants nothing
+ * cluster-scoped, and then the importer's guessed cluster (with its note) is the best there is.
+ */
+async function readNodes(api: KubeApi): Promise<Json[]> {
+  const path = collectionPath("v1", "nodes");
+  const { status, body } = await api.request("GET", path);
+  if (status === 403) return [];
+  if (status < 200 || status >= 300) throw api.statusError("GET", path, status, body);
+  return (body?.items ?? []) as Json[];
 }
 
 function kindOf(plural: string): string {

@@ -100,6 +100,13 @@ describe("snapshotNamespace", () => {
     expect(snap.yaml).toContain("metrics.k8s.io did not answer: no measured usage");
   });
 
+  it("an identity that may not list nodes (deploy/rbac.yaml's deployer): the importer's guessed cluster, said in a note", async () => {
+    server.injectFault({ status: 403, method: "GET", path: "/api/v1/nodes", watch: false, times: Infinity });
+    const snap = await snapshotNamespace({ api: cluster.api, namespace: "shop" });
+    expect(snap.notes.some((n) => n.kind === "assumed" && /^cluster: one node of/.test(n.message))).toBe(true);
+    expect(snap.plan.services.size).toBe(2);
+  });
+
   it("a namespace without workloads is an error naming it", async () => {
     await expect(snapshotNamespace({ api: cluster.api, namespace: "empty" })).rejects.toThrow(new SnapshotError("namespace empty has no Deployment or StatefulSet: nothing to make a plan of"));
   });
