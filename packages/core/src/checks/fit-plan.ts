@@ -59,15 +59,6 @@ function batchPods(services: readonly Service[]): PackedPod[] {
   return [...first, ...later];
 }
 
-const cache = new WeakMap<Plan, FitReport>();
-
-/** `fitPlan` with seed 1, computed once per plan object (two checks read it). */
-export function fitPlanOnce(plan: Plan): FitReport {
-  let report = cache.get(plan);
-  if (!report) cache.set(plan, (report = fitPlan(plan)));
-  return report;
-}
-
 export function fitPlan(plan: Plan, seed = 1): FitReport {
   const unschedulable = new Map<string, string>();
   // One trial per distinct request: 100k services share a handful of sizes.

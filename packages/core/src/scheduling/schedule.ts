@@ -3,7 +3,7 @@
  * feasible ones, pick the best; when none is feasible, the FailedScheduling message. The simulated
  * cluster, `check` and the planner all place pods through this function.
  */
-import { filterNode, type NodeVerdict, type SchedulingNode, type SchedulingPod } from "./filter.js";
+import { filterNode, fitsNode, type SchedulingNode, type SchedulingPod } from "./filter.js";
 import { failedSchedulingMessage, type PreemptionVerdict } from "./message.js";
 import type { ResourcePair } from "./pod-request.js";
 import { resourceScore } from "./score.js";
@@ -30,12 +30,7 @@ export function scheduleOne<N extends SchedulingNode>(
   victimsOn?: (node: N, priority: number) => Victims,
 ): ScheduleResult<N> {
   const feasible: N[] = [];
-  const verdicts: NodeVerdict[] = [];
-  for (const node of nodes) {
-    const verdict = filterNode(pod, node);
-    verdicts.push(verdict);
-    if (verdict.reasons.length === 0) feasible.push(node);
-  }
+  for (const node of nodes) if (fitsNode(pod, node)) feasible.push(node);
   if (feasible.length === 1) return { node: feasible[0]! };
   if (feasible.length > 1) {
     let best = feasible[0]!;
@@ -54,8 +49,8 @@ export function scheduleOne<N extends SchedulingNode>(
     }
     return { node: best };
   }
-  const preemption: PreemptionVerdict[] = nodes.map((node, i) => {
-    const verdict = verdicts[i]!;
+  const preemption: PreemptionVerdict[] = nodes.map((node) => {
+    const verdict = filterNode(pod, node);
     const victims = verdict.unresolvable || !victimsOn ? { pods: 0, requested: { cpu: 0, memory: 0 } } : victimsOn(node, pod.priority);
     const afterVictims =
       victims.pods === 0
