@@ -5,7 +5,7 @@
  * request. Extended-resource, hugepage and ephemeral-storage cases are not ported (not modelled).
  */
 import { describe, expect, it } from "vitest";
-import { balancedAllocationScore, failedSchedulingMessage, fitErrorMessage, insufficientResources, leastAllocatedScore, podRequest, resourceScore, scheduleOne } from "../../src/index.js";
+import { balancedAllocationScore, failedSchedulingMessage, fitErrorMessage, insufficientResources, leastAllocatedScore, podRequest, podRequests, resourceScore, scheduleOne } from "../../src/index.js";
 import type { ResourcePair } from "../../src/index.js";
 
 const r = (cpu: number, memory: number): ResourcePair => ({ cpu, memory });
@@ -147,5 +147,33 @@ describe("LeastAllocated score (least_allocated.go)", () => {
   });
   it("is 0 for a resource the node cannot hold", () => {
     expect(leastAllocatedScore(r(5000, 1), r(4000, 100), r(0, 0))).toBe(49);
+  });
+});
+
+/**
+ * Native sidecars (KEP-753; k8s.io/component-helpers/resource PodRequests): an init container with
+ * restartPolicy Always runs for the pod's whole life, so it adds to the app containers, and each
+ * later ordinary init container runs next to the sidecars started before it. The real backend and
+ * the simulated cluster both read pods through this function.
+ */
+describe("podRequests with sidecars and limit-only containers", () => {
+  const container = (cpu: string, memory: string, extra: Record<string, unknown> = {}) => ({ name: "c", resources: { requests: { cpu, memory } }, ...extra });
+  it("adds a sidecar to the app containers", () => {
+    const pod = { spec: { initContainers: [container("500m", "64Mi", { restartPolicy: "Always" })], containers: [container("1", "128Mi")] } };
+    expect(podRequests(pod)).toEqual({ cpu: 1500, memory: 192 * 1024 * 1024 });
+  });
+  it("an ordinary init container after a sidecar runs beside it: max(Σ app + sidecars, init + earlier sidecars)", () => {
+    const pod = {
+      spec: {
+        initContainers: [container("1", "0", { restartPolicy: "Always" }), container("5", "0"), container("2", "0", { restartPolicy: "Always" }), container("5", "0")],
+        containers: [container("1", "0")],
+      },
+    };
+    // App + sidecars: 1 + 1 + 2 = 4 cores; the last init container runs beside both sidecars: 5 + 3 = 8.
+    expect(podRequests(pod).cpu).toBe(8000);
+  });
+  it("a container with only a limit requests the limit (API defaulting)", () => {
+    const pod = { spec: { containers: [{ name: "c", resources: { limits: { cpu: "250m", memory: "256Mi" } } }] } };
+    expect(podRequests(pod)).toEqual({ cpu: 250, memory: 256 * 1024 * 1024 });
   });
 });
