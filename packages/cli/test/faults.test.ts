@@ -37,8 +37,8 @@ const revisionStatuses = () => fake.server.list("v1", "secrets", "shop").filter(
 const leaseHolder = () => fake.server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")?.spec.holderIdentity as string | undefined;
 
 /** Runs `deploy` and sends `signal` once db's step is done, while api waits to become Ready. */
-async function deployAndSignal(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", fake.kubeconfig], {
+async function deployAndSignal(signal: NodeJS.Signals, entry: string = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [entry, "deploy", planFile, "--settle", "0", "--no-traffic", "--kubeconfig", fake.kubeconfig], {
     cwd: REPO_ROOT,
     env: { ...process.env, NO_COLOR: "1" },
   });
@@ -74,6 +74,20 @@ describe("signals during deploy", () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "succeeded", revision: 1, resumed: ["db"] });
     }, 60_000);
   }
+});
+
+describe("signals through the repository's `pnpm -s opdeploy` entry (scripts/opdeploy.mjs)", () => {
+  it("SIGINT to the wrapper reaches the deploy itself: exit 130, resumable, lease released — no deploy left running", async () => {
+    const run = await deployAndSignal("SIGINT", join(REPO_ROOT, "scripts", "opdeploy.mjs"));
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/deploy interrupted — revision 1/);
+    expect(revisionStatuses()).toEqual(["deploying"]);
+    expect(leaseHolder()).toBeUndefined();
+    // Nothing goes on in the background: no request reaches the server once the process is gone.
+    const before = fake.server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fake.server.requests.length).toBe(before);
+  }, 60_000);
 });
 
 describe("a hung API server", () => {
