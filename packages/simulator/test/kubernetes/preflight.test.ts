@@ -224,6 +224,22 @@ describe("preflight", () => {
     expectNoWrites(sent);
   });
 
+  it("a read the deployer may not make is named as unverified; the rest still runs", async () => {
+    healthyCluster();
+    server.injectFault({ status: 403, path: "/storageclasses", method: "GET" });
+    server.injectFault({ status: 403, path: "/api/v1/pods", method: "GET" });
+    const plan = shopPlan({ apiMemory: 4 * Gi });
+    plan.services.get("api")!.replicas = 2;
+    const { report, sent } = await run(plan);
+    expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ["preflight-capacity", "error"],
+      ["preflight-unverified", "warning"],
+    ]);
+    expect(report.findings[0]!.message).toContain("only the deploy namespace's pods could be read");
+    expect(report.findings[1]!.message).toMatch(/^could not verify the StorageClasses of 1 PersistentVolumeClaim\(s\): forbidden: fake: injected 403$/);
+    expectNoWrites(sent);
+  });
+
   it("an unreachable API server throws a ClusterError (exit 3), a refused token too", async () => {
     const unreachable = new KubeApi(loadKubeConfig({ kubeconfigYaml: server.kubeconfig(NS).replace(`127.0.0.1:${server.port}`, "127.0.0.1:1") }), { timeoutMs: 2000, retry: { attempts: 1 } });
     await expect(preflight({ api: unreachable, namespace: NS }, shopPlan())).rejects.toBeInstanceOf(ClusterError);
