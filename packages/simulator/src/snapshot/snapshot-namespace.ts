@@ -83,7 +83,8 @@ export async function snapshotNamespace(target: SnapshotTarget, options: Snapsho
   const objects = [...workloads, ...services!, ...configMaps!.filter((c) => !SYSTEM_CONFIGMAPS.has(String((c.metadata as Json).name)))].map(comparable);
   const file = options.objectsFile ?? `namespace/${namespace}`;
   const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
-  const nodes = nodeGroups(await readNodes(api));
+  const liveNodes = await readNodes(api);
+  const nodes = nodeGroups(liveNodes);
   let imported;
   try {
     imported = importSources([{ file, text }], { name: options.name ?? namespace, ...(nodes[0] ? { node: nodes[0] } : {}) });
@@ -95,7 +96,7 @@ export async function snapshotNamespace(target: SnapshotTarget, options: Snapsho
   const metrics = await podMetrics(api, namespace);
   const measured = new Map(workloads.map((w) => [String((w.metadata as Json).name), measureWorkload(w, pods, metrics)]));
   const doc = parseDocument(imported.yaml);
-  setCluster(doc, nodes);
+  setCluster(doc, nodes, liveNodes.length > 0 && liveNodes.every(isKindNode));
   for (const [name, m] of measured) setMeasured(doc, name, m, metrics !== undefined);
   const when = (options.now ?? new Date()).toISOString();
   doc.commentBefore = [
@@ -151,14 +152,24 @@ function nodeGroups(nodes: readonly Json[]): NodeGroup[] {
   return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
-function setCluster(doc: Document, nodes: NodeGroup[]): void {
+/** kind's nodes carry providerID kind://<provider>/<cluster>/<node> (kind's kubeadm config). */
+function isKindNode(node: Json): boolean {
+  const providerID = (node.spec as Json | undefined)?.providerID;
+  return typeof providerID === "string" && providerID.startsWith("kind://");
+}
+
+/**
+ * The live nodes; `reserved` always written (0 included): the plan's default (the kubelet's
+ * 100Mi eviction threshold) is a guess, capacity − allocatable is what the node reports.
+ */
+function setCluster(doc: Document, nodes: NodeGroup[], kind: boolean): void {
   if (nodes.length === 0) return;
   const groups = nodes.map((g) => doc.createNode({ count: g.count, memory: quantityFromBytes(g.memory).toString(), cpu: quantityFromMillis(g.cpu).toString() }, { flow: true }));
   doc.setIn(["cluster", "nodes"], doc.createNode(groups));
   const reserved = nodes[0]!.reserved;
-  if (reserved.memory > 0 || reserved.cpu > 0) {
-    doc.setIn(["cluster", "reserved"], doc.createNode({ memory: quantityFromBytes(reserved.memory).toString(), cpu: quantityFromMillis(reserved.cpu).toString() }, { flow: true }));
-  }
+  doc.setIn(["cluster", "reserved"], doc.createNode({ memory: quantityFromBytes(reserved.memory).toString(), cpu: quantityFromMillis(reserved.cpu).toString() }, { flow: true }));
+  // kind's own kube-system pods (CoreDNS, kindnet, the control plane) then count in a rehearsal.
+  if (kind) doc.setIn(["cluster", "overhead"], "kind");
 }
 
 /** usage and startup as measured (rounded up: whole Mi, whole millicores, whole seconds), with where they came from. */

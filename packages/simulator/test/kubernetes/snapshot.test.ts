@@ -76,6 +76,9 @@ describe("snapshotNamespace", () => {
     expect(api.startupSeconds).toBe(16);
     expect(snap.plan.services.get("db")).toMatchObject({ kind: "StatefulSet", requests: { memory: 256 * Mi, cpu: 250 } });
     expect(snap.plan.cluster.nodes).toEqual([expect.objectContaining({ count: 2, memory: 8 * 1024 * Mi, cpu: 4000 })]);
+    // Allocatable = capacity on these nodes: reserved 0 is written, not left to the plan's 100Mi default.
+    expect(snap.plan.cluster.reserved).toEqual({ memory: 0, cpu: 0 });
+    expect(snap.plan.cluster.overhead).toBe("none");
     expect(snap.yaml).toMatch(/^ {2}api:.*\n(?: {4}.*\n)*? {4}usage: \{memory: 151Mi, cpu: 36m\}$/m);
     expect(snap.yaml).toContain("# measured usage: the largest of 2 pod(s), metrics.k8s.io");
     expect(snap.yaml).toContain("# measured startup: median container start → Ready of 2 pod(s)");
@@ -105,6 +108,17 @@ describe("snapshotNamespace", () => {
     const snap = await snapshotNamespace({ api: cluster.api, namespace: "shop" });
     expect(snap.notes.some((n) => n.kind === "assumed" && /^cluster: one node of/.test(n.message))).toBe(true);
     expect(snap.plan.services.size).toBe(2);
+  });
+
+  it("nodes of a kind cluster: overhead kind; nodes that reserve memory: reserved = capacity − allocatable", async () => {
+    for (const name of ["node-1", "node-2"]) {
+      server.addNode(name, "8Gi", "4", { providerID: `kind://docker/shop/${name}` });
+      const node = server.get("v1", "nodes", undefined, name)!;
+      server.upsert("v1", "nodes", { ...node, status: { ...node.status, allocatable: { memory: "7680Mi", cpu: "3900m", pods: "110" } } });
+    }
+    const snap = await snapshotNamespace({ api: cluster.api, namespace: "shop" });
+    expect(snap.plan.cluster.overhead).toBe("kind");
+    expect(snap.plan.cluster.reserved).toEqual({ memory: 512 * Mi, cpu: 100 });
   });
 
   it("a namespace without workloads is an error naming it", async () => {
