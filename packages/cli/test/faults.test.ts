@@ -90,6 +90,20 @@ describe("signals through the repository's `pnpm -s opdeploy` entry (scripts/opd
   }, 60_000);
 });
 
+describe("resume recognises the plan by content", () => {
+  it("an interrupted deploy resumes when the path is spelled ./shop.yaml from another directory and a comment was added", async () => {
+    const run = await deployAndSignal("SIGTERM");
+    expect(run.code, run.stderr).toBe(130);
+    fake.server.autoReadyMs = 5;
+    await writeFile(planFile, `# reviewed on Monday: ready to go\n${SHOP_PLAN}`);
+    const again = await runCli(["deploy", "./shop.yaml", "--settle", "0", "--no-traffic", "-f", "json", "--kubeconfig", fake.kubeconfig], { cwd: dir });
+    await writeFile(planFile, SHOP_PLAN);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "succeeded", revision: 1, resumed: ["db"] });
+    expect(again.stderr).toMatch(/resuming revision 1: 1 step\(s\) already done \(db\)/);
+  }, 60_000);
+});
+
 describe("a hung API server", () => {
   it("deploy gives up at the API deadline with exit 3, naming the call, instead of waiting for minutes", async () => {
     fake.server.injectFault({ hang: true, times: Infinity });
