@@ -1,5 +1,6 @@
 import type { SourceLocation } from "../plan/model.js";
 
+/** How serious a finding is: errors make `opdeploy check` exit 1, warnings and infos do not. */
 export type Severity = "error" | "warning" | "info";
 
 /** One result of a check: stable rule id, severity, an actionable message, where, and who. */
@@ -13,6 +14,7 @@ export interface Finding {
   phase?: string;
 }
 
+/** Every rule {@link checkPlan} can report, with its severity and a one-line summary. */
 export const RULES = {
   "dependency-cycle": { severity: "error", summary: "Services depend on each other in a cycle; no order can satisfy them." },
   "unknown-dependency": { severity: "error", summary: "A service depends on a name that is not a service of the plan." },
@@ -47,4 +49,8 @@ export const RULES = {
   "expected-duration": { severity: "warning", summary: "A phase's rehearsed duration is outside the plan's expected: range." },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
+/**
+ * The id of a check rule, as it appears in findings, SARIF and the docs ("dependency-cycle",
+ * "budget-exceeded", …).
+ */
 export type RuleId = keyof typeof RULES;

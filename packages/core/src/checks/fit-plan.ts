@@ -23,6 +23,10 @@ export function servicePodRequest(service: Service): ResourcePair {
   };
 }
 
+/**
+ * A pod that would stay Pending during the rollout, where (phase, batch) and why (the scheduler's
+ * message).
+ */
 export interface PodPending {
   service: string;
   phaseIndex: number;
@@ -33,6 +37,10 @@ export interface PodPending {
   requested: ResourcePair;
 }
 
+/**
+ * What {@link fitPlan} found: services that fit no node, and the first pod the rollout would leave
+ * Pending.
+ */
 export interface FitReport {
   /** Services whose pod fits no node of the empty cluster (kind's system pods only), with the message. */
   unschedulable: Map<string, string>;
@@ -59,6 +67,10 @@ function batchPods(services: readonly Service[]): PackedPod[] {
   return [...first, ...later];
 }
 
+/**
+ * Places every pod of the plan, in rollout order, on the plan's empty cluster with the
+ * kube-scheduler's filters and scores: which services fit no node, and the first pod left Pending.
+ */
 export function fitPlan(plan: Plan, seed = 1): FitReport {
   const unschedulable = new Map<string, string>();
   // One trial per distinct request: 100k services share a handful of sizes.

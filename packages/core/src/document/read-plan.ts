@@ -12,6 +12,10 @@ export interface PlanNote {
   message: string;
 }
 
+/**
+ * A plan document as read: the plan, the text, and notes about what was not imported from
+ * Markdown.
+ */
 export interface PlanDocument {
   plan: Plan;
   /** The text as read (for annotating lines, diffing revisions). */

@@ -5,6 +5,7 @@
 import { DirectedGraph } from "./directed-graph.js";
 import type { Plan } from "../plan/model.js";
 
+/** What a node of the {@link DependencyGraph} records about its service. */
 export interface ServiceNodeAttributes {
   startupSeconds: number;
   dependsOnAll: boolean;
@@ -12,6 +13,7 @@ export interface ServiceNodeAttributes {
   index: number;
 }
 
+/** What an edge of the {@link DependencyGraph} records. */
 export interface DependencyEdgeAttributes {
   /** The dependent wrote "*": this edge comes from expanding it, not from a name the author wrote. */
   fromStar: boolean;
@@ -23,10 +25,17 @@ export interface UnknownDependency {
   dependency: string;
 }
 
+/**
+ * What the {@link DependencyGraph} records as a whole: dependencies on names that are not
+ * services.
+ */
 export interface DependencyGraphAttributes {
   unknownDependencies: UnknownDependency[];
 }
 
+/**
+ * The plan's services as a directed graph; an edge runs from a service to a service it depends on.
+ */
 export type DependencyGraph = DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>;
 
 /**

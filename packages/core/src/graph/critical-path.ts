@@ -6,6 +6,9 @@ import type { Plan, Service } from "../plan/model.js";
 import { breakCycles } from "./break-cycles.js";
 import { buildDependencyGraph } from "./build-dependency-graph.js";
 
+/**
+ * The longest chain of dependencies by start-up time, which bounds how fast the plan can deploy.
+ */
 export interface CriticalPath {
   /** Services in start order: each depends on the previous one. */
   path: string[];

@@ -20,6 +20,10 @@ interface NodeEntry<N, E> {
   in: Map<string, E>;
 }
 
+/**
+ * A small directed graph with attributes on nodes, edges and the graph; insertion-ordered, so
+ * traversals are deterministic.
+ */
 export class DirectedGraph<N extends object, E extends object, G extends object> {
   private readonly entries = new Map<string, NodeEntry<N, E>>();
   private edgeCount = 0;

@@ -10,6 +10,7 @@
 import type { DependencyGraph } from "./build-dependency-graph.js";
 import { stronglyConnectedComponents } from "./strongly-connected-components.js";
 
+/** A cycle of dependencies, with every service caught in it. */
 export interface DependencyCycle {
   /**
    * The cycle as a path that returns to its start, in "depends on" order: each service depends on
@@ -23,6 +24,10 @@ export interface DependencyCycle {
   throughStar: boolean;
 }
 
+/**
+ * The dependency cycles of the graph, one per strongly connected component, each as a readable
+ * path.
+ */
 export function findCycles(graph: DependencyGraph): DependencyCycle[] {
   const cycles: DependencyCycle[] = [];
   for (const members of stronglyConnectedComponents(graph)) {

@@ -6,10 +6,15 @@
 import { parseAllDocuments } from "yaml";
 import { isMarkdownPlan } from "../markdown/detect.js";
 
+/** What {@link detectInputFormat} recognised. */
 export type InputFormat = "markdown" | "kubernetes" | "compose" | "plan" | "kustomization" | "invalid-yaml" | "empty" | "unknown";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * What a text is: a Markdown plan, Kubernetes manifests, a Compose file, a YAML plan, a
+ * kustomization, or none of those.
+ */
 export function detectInputFormat(text: string): InputFormat {
   if (isMarkdownPlan(text)) return "markdown";
   let docs: unknown[];

@@ -11,11 +11,13 @@ import { importKubernetes } from "./kubernetes-yaml.js";
 import { ImportError, type InputNote } from "./notes.js";
 import { toPlan, type NodeSize, type PlanImport } from "./to-plan.js";
 
+/** A file to import: name and text. */
 export interface ImportSource extends ManifestText {
   /** Found while walking a folder (an unreadable file there is skipped with a note, not an error). */
   fromFolder?: boolean;
 }
 
+/** Options of {@link importSources}. */
 export interface ImportSourcesOptions {
   /** How the written plan names a source file in `manifests:` (relative to the plan); undefined leaves it out. */
   manifestPath?(file: string): string | undefined;
@@ -32,6 +34,11 @@ const WHY: Partial<Record<InputFormat, string>> = {
   empty: "empty: nothing to import",
 };
 
+/**
+ * Imports Kubernetes manifests or a Compose file as a plan: effective requests, dependencies,
+ * validations and phases, every inference a note. Throws {@link ImportError} listing every
+ * problem.
+ */
 export function importSources(sources: readonly ImportSource[], options: ImportSourcesOptions = {}): PlanImport {
   const kubernetes: ImportSource[] = [];
   const compose: ImportSource[] = [];

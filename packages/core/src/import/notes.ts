@@ -17,6 +17,7 @@ export type InputNoteKind =
   /** In the input, and not part of a plan (a Namespace, a Secret, a profile not enabled). */
   | "skipped";
 
+/** An inference or an omission of {@link importSources}, with file and line. */
 export interface InputNote {
   file: string;
   /** 1-based line the note is about. */

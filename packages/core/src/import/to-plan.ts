@@ -15,6 +15,7 @@ import { formatImportNote, type InputNote } from "./notes.js";
 
 export type RawPlan = Record<string, unknown>;
 
+/** The size of the cluster's nodes for an imported plan. */
 export interface NodeSize {
   /** bytes */
   memory: number;
@@ -23,6 +24,7 @@ export interface NodeSize {
   count?: number;
 }
 
+/** The result of {@link importSources}: the plan (raw, decoded and as YAML) and the notes. */
 export interface PlanImport {
   format: ImportedApp["format"];
   raw: RawPlan;

@@ -6,13 +6,16 @@
 import { type Document, LineCounter, isMap, isNode, isScalar, parseAllDocuments } from "yaml";
 import type { SourceLocation } from "../plan/model.js";
 
+/** The text of a manifest file and its name (for locations in messages). */
 export interface ManifestText {
   file: string;
   text: string;
 }
 
+/** A field path inside a manifest object. */
 export type FieldPath = ReadonlyArray<string | number>;
 
+/** One Kubernetes object read from a manifest file, with where it was written. */
 export interface ManifestObject {
   file: string;
   /** 0-based index of the YAML document in its file. */
@@ -26,12 +29,14 @@ export interface ManifestObject {
   locate(path: FieldPath): SourceLocation;
 }
 
+/** A YAML error in a manifest file, with its location. */
 export interface ManifestSyntaxError {
   file: string;
   message: string;
   location: SourceLocation;
 }
 
+/** What {@link parseManifests} read: the objects, and every syntax error. */
 export interface ParsedManifests {
   objects: ManifestObject[];
   errors: ManifestSyntaxError[];

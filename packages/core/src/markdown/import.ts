@@ -25,8 +25,10 @@ import {
   type RawValidation,
 } from "./values.js";
 
+/** A field path in the raw plan. */
 export type PlanPath = (string | number)[];
 
+/** A 1-based line and column in the Markdown document. */
 export interface LineColumn {
   line: number;
   column: number;
@@ -35,6 +37,10 @@ export interface LineColumn {
 /** The raw plan in the YAML input notation (what a YAML file would hold). */
 export type RawPlan = Record<string, unknown>;
 
+/**
+ * The result of {@link importMarkdown}: the plan as raw data and YAML, where each field came from,
+ * and notes.
+ */
 export interface MarkdownImport {
   raw: RawPlan;
   /** Source position of a field path of `raw`; falls back to the nearest located ancestor. */

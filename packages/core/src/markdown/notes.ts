@@ -14,6 +14,9 @@ export type ImportNoteKind =
   /** The importer chose an interpretation the document does not spell out. */
   | "assumed";
 
+/**
+ * A line of a Markdown plan that the import did not interpret, or interpreted with an assumption.
+ */
 export interface ImportNote {
   /** 1-based first line the note is about. */
   line: number;

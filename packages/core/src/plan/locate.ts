@@ -6,11 +6,17 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type ParsedNode, type Pair } from "yaml";
 
+/** One step of a field path: a mapping key or a sequence index. */
 export type PathSegment = string | number;
+/** A 1-based line and column in a source file. */
 export interface LinePosition {
   line: number;
   column: number;
 }
+/**
+ * Finds where a field path of a decoded document was written; falls back to the nearest written
+ * ancestor.
+ */
 export type Locate = (path: readonly PathSegment[]) => LinePosition;
 
 type AnyNode = Node | Pair | null | undefined;

@@ -15,6 +15,7 @@ export interface SourceLocation {
   column: number;
 }
 
+/** An amount of memory and CPU, in bytes and millicores. */
 export interface ResourceAmount {
   /** bytes */
   memory: number;
@@ -28,6 +29,10 @@ export interface ResourceLimits {
   cpu?: number;
 }
 
+/**
+ * How a deploy checks that a service works once Ready: a protocol-level probe of its kind, or
+ * none.
+ */
 export type Validation =
   | { kind: "postgres"; database?: string; user?: string; passwordSecret?: string }
   | { kind: "redis" }
@@ -36,14 +41,19 @@ export type Validation =
   | { kind: "tcp"; port: number }
   | { kind: "none" };
 
+/** The Kubernetes workload a service is deployed as. */
 export type WorkloadKind = "Deployment" | "StatefulSet";
 
+/** How a Deployment replaces its pods (the Deployment API's `strategy.rollingUpdate`). */
 export interface RollingUpdate {
   /** Absolute number or percentage string ("25%"), as in the Deployment API. */
   maxSurge: number | string;
   maxUnavailable: number | string;
 }
 
+/**
+ * One service of the plan: its workload, resources, dependencies, ports and how it is validated.
+ */
 export interface Service {
   name: string;
   /** Resources per replica (per pod; one container). */
@@ -85,6 +95,9 @@ export interface Service {
   location: SourceLocation;
 }
 
+/**
+ * A gate at the end of a phase: thresholds the cluster must be under before the next phase starts.
+ */
 export interface Gate {
   /** Max percent of allocatable memory (by requests and by usage) when the phase ends. */
   memory?: number;
@@ -94,6 +107,10 @@ export interface Gate {
   location: SourceLocation;
 }
 
+/**
+ * Totals a phase declares for itself, checked against the sum of its services' requests
+ * (declared-total-mismatch).
+ */
 export interface DeclaredTotals {
   memory?: number;
   cpu?: number;
@@ -103,12 +120,17 @@ export interface DeclaredTotals {
   location: SourceLocation;
 }
 
+/**
+ * A batch of a phase: services started together, in parallel; the next batch waits until they are
+ * Ready.
+ */
 export interface Batch {
   name: string;
   services: string[];
   location: SourceLocation;
 }
 
+/** A phase of the rollout: batches run in order, and its gate must pass before the next phase. */
 export interface Phase {
   name: string;
   /** Batches run one after another; services inside a batch in parallel. A `sequential` phase
@@ -122,6 +144,7 @@ export interface Phase {
   location: SourceLocation;
 }
 
+/** A group of identical nodes: how many and what each one has. */
 export interface NodeGroup {
   count: number;
   name?: string;
@@ -132,6 +155,10 @@ export interface NodeGroup {
   location: SourceLocation;
 }
 
+/**
+ * The cluster the plan deploys to: node groups, what each node reserves, and the overhead of the
+ * distribution (kind).
+ */
 export interface Cluster {
   nodes: NodeGroup[];
   /** Reserved per node (kube-reserved + system-reserved + eviction threshold). */
@@ -141,12 +168,17 @@ export interface Cluster {
   location: SourceLocation;
 }
 
+/** The plan's resource budget: the most of allocatable (percent) its requests may take. */
 export interface Budget {
   memory?: number;
   cpu?: number;
   location: SourceLocation;
 }
 
+/**
+ * When a rollout rolls back on its own (memory pressure, services not Ready), and how long it may
+ * take.
+ */
 export interface RollbackPolicy {
   /** Node memory usage percent above which the rollout rolls back. */
   memory?: number;
@@ -168,6 +200,10 @@ export interface RollbackPolicy {
   location: SourceLocation;
 }
 
+/**
+ * A decoded, validated deployment plan: what {@link decodePlan}, {@link loadPlanFile} and {@link
+ * readPlanDocument} return.
+ */
 export interface Plan {
   name: string;
   /** The file the plan was read from ("<memory>" for in-process plans). */

@@ -29,6 +29,10 @@ import { INFRASTRUCTURE_CHECKS, type PhaseParsed, type PlanParsed, type ServiceP
 /** The schema's output with the services in a Map (names are user data: see decode.ts). */
 export type DecodedPlan = Omit<PlanParsed, "services"> & { services: ReadonlyMap<string, ServiceParsed> };
 
+/**
+ * Where a plan came from, for {@link decodePlan}: the file name, its format and how to locate a
+ * field path in it (for error lines).
+ */
 export interface PlanSource {
   file: string;
   format: Plan["format"];

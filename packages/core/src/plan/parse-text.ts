@@ -29,6 +29,10 @@ function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * Decodes YAML (or JSON) plan text into a {@link Plan}. Throws {@link PlanLoadError} listing every
+ * problem with file, line and field. For Markdown as well, use {@link parsePlanDocument}.
+ */
 export function parsePlanText(text: string, file: string): Plan {
   const content = withoutBom(text);
   try {

@@ -12,6 +12,10 @@ export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 /** Plans are bigger (a 100,000-service plan is ~124 MB) but still bounded: V8 strings stop at ~512 MiB. */
 export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
+/**
+ * The result of {@link readBoundedFile}: the text, or why it could not be read (missing, too
+ * large, not a file).
+ */
 export type BoundedRead = { ok: true; text: string } | { ok: false; reason: string };
 
 function describeSize(bytes: number): string {

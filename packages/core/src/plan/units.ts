@@ -5,6 +5,7 @@
  */
 import { QuantityError, parseQuantity, type Quantity } from "../quantity/index.js";
 
+/** The result of a parse that does not throw: the value, or the reason it was refused. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });

@@ -8,6 +8,7 @@ import { parseQuantity } from "../quantity/index.js";
 
 type Json = Record<string, unknown>;
 
+/** Memory (bytes) and CPU (millicores) of a pod or a container. */
 export interface PodResources {
   /** bytes */
   memory: number;
@@ -15,14 +16,25 @@ export interface PodResources {
   cpu: number;
 }
 
+/**
+ * A quantity from a manifest as a number of bytes (or units); 0 when absent. Throws {@link
+ * QuantityError} on a malformed quantity.
+ */
 export function quantityBytes(text: unknown): number {
   return typeof text === "string" && text !== "" ? parseQuantity(text).valueNumber() : typeof text === "number" ? text : 0;
 }
 
+/**
+ * A quantity from a manifest in thousandths (millicores for CPU); 0 when absent. Throws {@link
+ * QuantityError} on a malformed quantity.
+ */
 export function quantityMillis(text: unknown): number {
   return typeof text === "string" && text !== "" ? parseQuantity(text).milliValueNumber() : typeof text === "number" ? text * 1000 : 0;
 }
 
+/**
+ * Memory and CPU of a manifest's resource list (`requests` or `limits`); absent entries count 0.
+ */
 export function resourcesOf(list: unknown): PodResources {
   const r = (list ?? {}) as Record<string, unknown>;
   return { memory: quantityBytes(r.memory), cpu: quantityMillis(r.cpu) };

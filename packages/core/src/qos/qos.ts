@@ -30,17 +30,21 @@ import { Quantity } from "../quantity/quantity.js";
 import { parseQuantity } from "../quantity/parse.js";
 import { QuantityError } from "../quantity/errors.js";
 
+/** A pod's quality-of-service class, as the kubelet assigns it. */
 export type QOSClass = "Guaranteed" | "Burstable" | "BestEffort";
 
 /** What a resource list may hold: a quantity string, a YAML number, or a parsed Quantity. */
 export type QuantityInput = string | number | Quantity;
+/** A resource list (`requests` or `limits`) by resource name. */
 export type ResourceListInput = Record<string, QuantityInput | null | undefined>;
 
+/** A container's `resources`: requests and limits. */
 export interface ResourceRequirementsInput {
   requests?: ResourceListInput | null;
   limits?: ResourceListInput | null;
 }
 
+/** A container as {@link qosClass} reads it: its name, resources and restart policy. */
 export interface ContainerInput {
   name?: string;
   resources?: ResourceRequirementsInput | null;
@@ -48,6 +52,7 @@ export interface ContainerInput {
   restartPolicy?: string | null;
 }
 
+/** The parts of a pod spec that decide its QoS class. */
 export interface PodSpecInput {
   containers: ContainerInput[];
   initContainers?: ContainerInput[] | null;
@@ -55,6 +60,7 @@ export interface PodSpecInput {
   resources?: ResourceRequirementsInput | null;
 }
 
+/** Options of {@link qosClass}. */
 export interface QosOptions {
   /** Whether the PodLevelResources feature gate is on (default true: beta and on since 1.34). */
   podLevelResources?: boolean;

@@ -19,6 +19,10 @@
 import { QuantityError } from "./errors.js";
 import { BINARY_SUFFIX_BY_POWER, decimalSuffixFor } from "./suffix.js";
 
+/**
+ * How a {@link Quantity} prints: binary suffixes, decimal suffixes or an exponent, as in
+ * apimachinery.
+ */
 export type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
 
 /**
@@ -53,6 +57,10 @@ export function divideAwayFromZero(mantissa: bigint, down: number): bigint {
   return mantissa > 0n ? q + 1n : q - 1n;
 }
 
+/**
+ * A Kubernetes resource quantity ("128Mi", "250m", "1e3"), exact, with the API server's arithmetic
+ * and canonical printing (k8s.io/apimachinery resource.Quantity).
+ */
 export class Quantity {
   readonly #mantissa: bigint;
   readonly #exponent: number;

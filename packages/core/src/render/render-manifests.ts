@@ -14,6 +14,7 @@ import { type KubernetesObject, renderServiceObjects } from "./workload.js";
 
 export type { KubernetesObject } from "./workload.js";
 
+/** Options of {@link renderManifests}. */
 export interface RenderOptions {
   /** Namespace for every object and the kustomization; defaults to the plan's. */
   namespace?: string;
@@ -29,6 +30,7 @@ export interface RenderOptions {
   userManifestPath?: (path: string) => string;
 }
 
+/** One file of rendered manifests: its path and objects, and the YAML text. */
 export interface RenderedManifest {
   /** Relative path of the file, with "/" separators. */
   path: string;
@@ -63,6 +65,7 @@ function priorityClasses(plan: Plan, labels: Record<string, string>): Kubernetes
 }
 export const CREDENTIALS_EXAMPLE_FILE = "credentials-secret.example.yaml";
 
+/** The path of a service's file among the rendered manifests. */
 export function serviceManifestPath(serviceName: string): string {
   return `services/${dnsLabel(serviceName)}.yaml`;
 }
@@ -117,6 +120,10 @@ function credentialsExample(plan: Plan, namespace: string): RenderedManifest {
   return { path: CREDENTIALS_EXAMPLE_FILE, objects: [], yaml: text };
 }
 
+/**
+ * Renders the plan as Kubernetes manifests: a namespace, one file per service (workload, Service,
+ * ConfigMap), priority classes and a kustomization.
+ */
 export function renderManifests(plan: Plan, options: RenderOptions = {}): RenderedManifest[] {
   const namespace = dnsLabel(options.namespace ?? plan.namespace);
   const context: RenderContext = { plan, namespace, clusterDomain: options.clusterDomain ?? "cluster.local" };

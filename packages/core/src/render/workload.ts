@@ -19,6 +19,7 @@ import { type ImageProfile, imageProfile, imageTag } from "./image-profile.js";
 import { connectionsConfigMapName, dnsLabel, headlessServiceName, labelValue, planSlug, priorityClassName } from "./names.js";
 import { containerProbes } from "./probes.js";
 
+/** A Kubernetes object as rendered: apiVersion, kind, metadata and the rest of its fields. */
 export type KubernetesObject = {
   apiVersion: string;
   kind: string;

@@ -1,5 +1,6 @@
 import type { Finding } from "../checks/finding.js";
 
+/** Findings as `opdeploy check -f json` prints them: a stable shape for scripts. */
 export interface FindingsJson {
   findings: Array<{
     rule: string;

@@ -11,12 +11,14 @@ export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
 
+/** Options of {@link findingsToSarif}. */
 export interface SarifOptions {
   toolVersion: string;
   /** Directory that artifact URIs are relative to (default: the current directory). */
   baseDirectory?: string;
 }
 
+/** A SARIF 2.1.0 log, as far as {@link findingsToSarif} fills it. */
 export interface SarifLog {
   $schema: string;
   version: "2.1.0";
@@ -60,6 +62,7 @@ export function artifactUri(file: string, baseDirectory: string = process.cwd())
     .join("/");
 }
 
+/** Findings as a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers. */
 export function findingsToSarif(findings: readonly Finding[], options: SarifOptions): SarifLog {
   const ruleIds = Object.keys(RULES) as RuleId[];
   return {

@@ -91,6 +91,7 @@ function budgetLines(totals: PlanTotals): string[] {
   return lines;
 }
 
+/** The plan's totals as an aligned text table, as `opdeploy plan` prints it. */
 export function formatTotalsText(totals: PlanTotals, options: { color: boolean } = { color: false }): string {
   const p = paint(options.color);
   const { header, body, footer } = rows(totals);

@@ -9,6 +9,7 @@ export interface Placement {
   batch: Batch;
 }
 
+/** Where the plan places each service: every mention and the first one. */
 export interface Placements {
   /** Every mention of a service in a batch, in plan order (defined or not). */
   all: Placement[];
@@ -16,6 +17,10 @@ export interface Placements {
   first: Map<string, Placement>;
 }
 
+/**
+ * Where each service of the plan is deployed: its first placement in phase and batch order, and
+ * every other mention.
+ */
 export function placeServices(plan: Plan): Placements {
   const all: Placement[] = [];
   const first = new Map<string, Placement>();

@@ -10,6 +10,7 @@ import type { Plan, Service } from "../plan/model.js";
 import { clusterAllocatable, clusterCapacity } from "./allocatable.js";
 import { placeServices } from "./placement.js";
 
+/** Memory and CPU requests and limits, in bytes and millicores. */
 export interface ResourceFigures {
   memoryBytes: number;
   cpuMillis: number;
@@ -17,6 +18,7 @@ export interface ResourceFigures {
   limitsCpuMillis: number;
 }
 
+/** Requests and limits of one service over all its replicas. */
 export interface ServiceTotals extends ResourceFigures {
   name: string;
   replicas: number;
@@ -24,11 +26,13 @@ export interface ServiceTotals extends ResourceFigures {
   unlimitedCpu: boolean;
 }
 
+/** Requests and limits of one batch, and of each of its services. */
 export interface BatchTotals extends ResourceFigures {
   name: string;
   services: ServiceTotals[];
 }
 
+/** A phase gate's thresholds against what the cluster holds when the phase ends. */
 export interface GateTotals {
   /** Thresholds as written (percent of allocatable). */
   memory?: number;
@@ -42,6 +46,7 @@ export interface GateTotals {
   cpuMarginMillis?: number;
 }
 
+/** Requests and limits of one phase, cumulative over the rollout, its batches and gate. */
 export interface PhaseTotals extends ResourceFigures {
   name: string;
   /** Services this phase deploys (first placements only). */
@@ -58,6 +63,9 @@ export interface PhaseTotals extends ResourceFigures {
   declared?: { memoryBytes?: number; cpuMillis?: number; memoryText?: string; cpuText?: string };
 }
 
+/**
+ * The plan's budget against its requests: the thresholds and the margin left (percentage points).
+ */
 export interface BudgetTotals {
   memory?: number;
   cpu?: number;
@@ -65,6 +73,7 @@ export interface BudgetTotals {
   cpuMarginPercent?: number | null;
 }
 
+/** The result of {@link planTotals}. */
 export interface PlanTotals {
   plan: string;
   file: string;
@@ -120,6 +129,10 @@ function margin(threshold: number, used: number | null): number | null {
   return used === null ? null : Math.round((threshold - used) * 10) / 10;
 }
 
+/**
+ * What the plan requests, per service, batch, phase and overall, against the cluster's
+ * allocatable, the gates and the budget.
+ */
 export function planTotals(plan: Plan): PlanTotals {
   const allocatable = clusterAllocatable(plan);
   const capacity = clusterCapacity(plan);

@@ -13,6 +13,7 @@ export const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
 /** TaintNodesByCondition: MemoryPressure=True (pkg/controller/nodelifecycle). */
 export const MEMORY_PRESSURE_TAINT = "node.kubernetes.io/memory-pressure";
 
+/** A node as the scheduler's filters and scores read it. */
 export interface SchedulingNode {
   readonly name: string;
   readonly allocatable: ResourcePair;
@@ -26,6 +27,7 @@ export interface SchedulingNode {
   readonly taints: readonly string[];
 }
 
+/** A pod as the scheduler's filters and scores read it: its request, priority and tolerations. */
 export interface SchedulingPod {
   readonly request: ResourcePair;
   readonly priority: number;
@@ -33,6 +35,7 @@ export interface SchedulingPod {
   readonly tolerations?: readonly string[];
 }
 
+/** Why a pod does not fit a node, and whether preemption could help. */
 export interface NodeVerdict {
   reasons: string[];
   /**

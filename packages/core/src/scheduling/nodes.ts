@@ -13,6 +13,7 @@ const Mi = 1024 * 1024;
 /** pkg/kubelet/eviction/defaults_linux.go DefaultEvictionHard: memory.available<100Mi. */
 export const DEFAULT_EVICTION_HARD_MEMORY = 100 * Mi;
 
+/** What the Kubernetes distribution itself runs on the nodes (kind's system pods), or none. */
 export type ClusterOverhead = Cluster["overhead"];
 
 /**
@@ -45,6 +46,9 @@ export function nodeTaints(index: number, nodeCount: number, overhead: ClusterOv
   return overhead === "kind" && nodeCount > 1 && index === 0 ? [CONTROL_PLANE_TAINT] : [];
 }
 
+/**
+ * One node of the plan's cluster as the scheduler sees it: name, capacity, allocatable and taints.
+ */
 export interface ClusterNode {
   name: string;
   capacity: ResourcePair;
@@ -53,6 +57,10 @@ export interface ClusterNode {
   taints: string[];
 }
 
+/**
+ * The plan's cluster as individual nodes (named as kind names them), with allocatable = capacity −
+ * reserved.
+ */
 export function clusterNodes(cluster: Pick<Cluster, "nodes" | "reserved" | "overhead">): ClusterNode[] {
   const names = clusterNodeNames(cluster).flat();
   const groups = cluster.nodes.flatMap((group) => Array.from({ length: group.count }, () => group));
@@ -68,6 +76,7 @@ export function clusterNodes(cluster: Pick<Cluster, "nodes" | "reserved" | "over
   });
 }
 
+/** A pod the distribution runs on a node before the plan's (static pods, DaemonSets, CoreDNS). */
 export interface SystemPod {
   name: string;
   /** The node it runs on (static pods, DaemonSet pods, CoreDNS on the first node). */

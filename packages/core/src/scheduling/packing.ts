@@ -9,11 +9,13 @@ import { nonZeroRequest, type ResourcePair } from "./pod-request.js";
 import { mulberry32 } from "./prng.js";
 import { scheduleOne, type ScheduleResult, type Victims } from "./schedule.js";
 
+/** A pod placed by {@link NodePacking}, with the service it belongs to. */
 export interface PackedPod extends SchedulingPod {
   /** The service (or system pod) the pod belongs to. */
   owner: string;
 }
 
+/** A node of a {@link NodePacking}: allocatable, what is requested on it and its pods. */
 export class PackingNode implements SchedulingNode {
   readonly requested: ResourcePair = { cpu: 0, memory: 0 };
   readonly nonZeroRequested: ResourcePair = { cpu: 0, memory: 0 };
@@ -72,6 +74,11 @@ export function lowerPriorityPods(pods: Iterable<{ priority: number; request: Re
 /** system-node-critical / system-cluster-critical: kube-system pods never yield to app pods. */
 export const SYSTEM_POD_PRIORITY = 2_000_000_000;
 
+/**
+ * Pods placed onto the plan's nodes one at a time with the kube-scheduler's filters, scores,
+ * tie-break and preemption: the one fit model shared by check, the planner and the simulated
+ * cluster.
+ */
 export class NodePacking {
   private constructor(
     readonly nodes: PackingNode[],

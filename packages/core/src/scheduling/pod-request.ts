@@ -11,11 +11,15 @@ export interface ResourcePair {
   memory: number;
 }
 
+/** A container's requests, and whether it is a native sidecar (restartable init container). */
 export interface ContainerRequest extends ResourcePair {
   /** An init container with `restartPolicy: Always` (a native sidecar). */
   restartable?: boolean;
 }
 
+/**
+ * The parts of a pod that make up its effective request: containers, init containers, overhead.
+ */
 export interface PodResourceSpec {
   containers: readonly ResourcePair[];
   initContainers?: readonly ContainerRequest[];
@@ -57,8 +61,16 @@ export function podRequest(pod: PodResourceSpec): ResourcePair {
 
 /** pkg/scheduler/util/pod_resources.go: stand-ins for a missing request, for LeastAllocated scoring only. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
+/**
+ * Memory (bytes) the scheduler assumes for a pod without a memory request, for scoring only
+ * (pkg/scheduler/util/pod_resources.go).
+ */
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
+/**
+ * The request the scheduler scores with: a missing CPU or memory request counts as the defaults
+ * (pkg/scheduler/util/pod_resources.go).
+ */
 export function nonZeroRequest(request: ResourcePair): ResourcePair {
   return {
     cpu: request.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : request.cpu,

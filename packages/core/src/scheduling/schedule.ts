@@ -14,6 +14,7 @@ export interface Victims {
   requested: ResourcePair;
 }
 
+/** The node chosen for a pod, or the FailedScheduling message when none fits. */
 export type ScheduleResult<N> = { node: N; message?: undefined } | { node?: undefined; message: string };
 
 /**
