@@ -65,6 +65,8 @@ async function simulateOnKindOrExplain(plan: Plan, io: Io): Promise<SimulationRe
     });
   } catch (error) {
     if (error instanceof k8s.KindUnavailableError) throw new CliError(`opdeploy simulate: no Docker engine: ${error.message}`, EXIT.usage);
+    // Docker answered but the throwaway cluster could not be made: a cluster problem (its step and logs named).
+    if (error instanceof k8s.KindSetupError) throw new CliError(`opdeploy simulate: ${error.message}`, EXIT.cluster);
     throw error;
   }
 }

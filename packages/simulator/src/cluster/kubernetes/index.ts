@@ -6,7 +6,7 @@ export { loadKubeConfig, kubeConfigSecrets, KubeApi, KubeApiError, redactCredent
 export type { KubeConfigSource } from "./kube-api.js";
 export { renderWorkloadSpec, planRenderer, WORKLOAD_LABEL, REVISION_LABEL } from "./render-workload.js";
 export type { WorkloadRenderer, RenderedWorkload } from "./render-workload.js";
-export { createKindCluster, dockerAvailable, KindUnavailableError, KIND_NODE_IMAGE } from "./kind-cluster.js";
+export { createKindCluster, dockerAvailable, KindUnavailableError, KindSetupError, KIND_NODE_IMAGE } from "./kind-cluster.js";
 export { simulateOnKind } from "./simulate-on-kind.js";
 export type { SimulateOnKindOptions } from "./simulate-on-kind.js";
 export { TrafficSampler, DEFAULT_TRAFFIC_SAMPLER_OPTIONS, httpServices } from "./traffic-metrics.js";
