@@ -25,8 +25,9 @@ export async function preflightBeforeDeploy(
   io: Io,
   redact: (text: string) => string,
   dryRun: boolean,
+  phase: string | undefined,
 ): Promise<boolean> {
-  const report = await k8s.preflight(cluster, plan, { dryRun });
+  const report = await k8s.preflight(cluster, plan, { dryRun, ...(phase !== undefined ? { phase } : {}) });
   const shown = report.findings.filter((f) => f.rule !== "preflight-no-metrics");
   if (shown.length > 0) io.err(redact(`preflight (namespace ${report.namespace}):\n${formatFindingsText(shown, { color: io.errColor })}`.trimEnd()));
   return !report.blocking;

@@ -34,6 +34,8 @@ export interface PreflightContext {
   plan: Plan;
   /** The plan's slug: the value of opdeploy.io/plan on its objects. */
   slug: string;
+  /** The content digest the deploy records in its revision (planDigest of what it deploys). */
+  digest: string;
   /** Services in rollout order (phase, batch), each once. */
   rendered: RenderedService[];
   /** Every node (cluster-scoped list, read once). */

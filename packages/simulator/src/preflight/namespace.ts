@@ -15,7 +15,6 @@ import { collectionPath } from "../cluster/kubernetes/kube-api.js";
 import { timestampMs } from "../cluster/kubernetes/kstatus.js";
 import { PLAN_LABEL } from "../cluster/kubernetes/render-workload.js";
 import { LEASE_DURATION_SECONDS } from "../deploy/lease-lock.js";
-import { planDigest } from "../deploy/plan-digest.js";
 import { RevisionStore } from "../deploy/revisions.js";
 import type { PreflightContext } from "./context.js";
 import { isKubeApiError, preflightFinding, readList, readObject, unverified } from "./context.js";
@@ -112,7 +111,7 @@ async function interrupted(ctx: PreflightContext): Promise<Finding[]> {
   }
   if (latest?.status !== "deploying") return [];
   const done = [...new Set(latest.steps.filter((s) => s.status === "succeeded").map((s) => s.service))];
-  const same = latest.digest === planDigest(ctx.plan);
+  const same = latest.digest === ctx.digest;
   const message = same
     ? `revision ${latest.version} of this plan was interrupted with ${done.length} step(s) done (${done.join(", ") || "none"}); \`opdeploy deploy\` resumes it without applying those again.`
     : `revision ${latest.version} (${latest.description}) was interrupted and came from different plan content; the next deploy marks it failed and starts a new revision — the objects it applied stay until then.`;

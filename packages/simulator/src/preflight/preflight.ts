@@ -11,6 +11,7 @@ import type { Finding, Plan } from "@openpolicy/core";
 import { collectionPath } from "../cluster/kubernetes/kube-api.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
 import { planWorkloads } from "../cluster/plan-workloads.js";
+import { planDigest } from "../deploy/plan-digest.js";
 import { planSlug } from "../deploy/plan-slug.js";
 import { checkCapacity } from "./capacity.js";
 import type { PreflightContext, PreflightTarget } from "./context.js";
@@ -28,6 +29,11 @@ export interface PreflightOptions {
   dryRun?: boolean;
   /** Clock in ms (lease expiry); tests move it. */
   now?: () => number;
+  /**
+   * `deploy --phase`: only this phase is applied, so the later phases are left out (their
+   * images, references and requests); the earlier ones are already on the cluster.
+   */
+  phase?: string;
 }
 
 export interface PreflightReport {
@@ -49,8 +55,10 @@ export const PREFLIGHT_CHECKS = [
   ["observability", checkMetrics],
 ] as const;
 
-export async function preflight(target: PreflightTarget, plan: Plan, options: PreflightOptions = {}): Promise<PreflightReport> {
+export async function preflight(target: PreflightTarget, whole: Plan, options: PreflightOptions = {}): Promise<PreflightReport> {
   const { api, namespace } = target;
+  const upTo = options.phase !== undefined ? whole.phases.findIndex((p) => p.name === options.phase) : -1;
+  const plan = upTo >= 0 ? { ...whole, phases: whole.phases.slice(0, upTo + 1) } : whole;
   const early: Finding[] = [];
   const workloads = options.workloads ?? planWorkloads({ namespace });
   // The first read also tells whether the server answers at all: a network failure throws here.
@@ -66,6 +74,8 @@ export async function preflight(target: PreflightTarget, plan: Plan, options: Pr
     namespace,
     plan,
     slug: planSlug(plan),
+    // As deploy-plan.ts does: a --phase deploy records the digest of that phase alone.
+    digest: planDigest(upTo >= 0 ? { ...whole, phases: [whole.phases[upTo]!] } : whole),
     rendered: renderPlan(plan, workloads),
     nodes: nodes.ok ? nodes.items : [],
     pods: { items: pods.ok ? pods.items : [], scope },

@@ -128,6 +128,9 @@ describe("preflight", () => {
     expect(report.findings[0]!.message).toContain("ErrImageNeverPull");
     expect(report.findings[0]!.message).toContain("`kind load docker-image shop/api:1 --name openpolicy`");
     expectNoWrites(sent);
+    // deploy --phase data applies only db: api's image is not needed yet.
+    const dataOnly = await preflight({ api: api(), namespace: NS }, shopPlan({ pullPolicy: "Never" }), { phase: "data" });
+    expect(dataOnly.findings).toEqual([]);
   });
 
   it("images: a missing pullable image is a warning, and a list at the kubelet's 50-image limit is said to be possibly truncated", async () => {
