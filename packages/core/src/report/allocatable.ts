@@ -5,14 +5,12 @@
  * Every percentage we print is of allocatable, which is what `kubectl describe node` shows under
  * "Allocated resources".
  */
-import type { NodeGroup, Plan, ResourceAmount } from "../plan/model.js";
+import type { Cluster, NodeGroup, Plan, ResourceAmount } from "../plan/model.js";
+import { nodeAllocatableOf } from "../scheduling/nodes.js";
 
-/** Allocatable of one node of the group (never negative). */
-export function nodeAllocatable(group: NodeGroup, reserved: ResourceAmount): ResourceAmount {
-  return {
-    memory: Math.max(0, group.memory - reserved.memory),
-    cpu: Math.max(0, group.cpu - reserved.cpu),
-  };
+/** Allocatable of one node of the group (never negative): the scheduler's figure (scheduling/nodes.ts). */
+export function nodeAllocatable(group: NodeGroup, reserved: ResourceAmount, overhead: Cluster["overhead"] = "none"): ResourceAmount {
+  return nodeAllocatableOf({ memory: group.memory, cpu: group.cpu }, reserved, overhead);
 }
 
 /** Sum of allocatable over all nodes. */
@@ -20,7 +18,7 @@ export function clusterAllocatable(plan: Plan): ResourceAmount {
   let memory = 0;
   let cpu = 0;
   for (const group of plan.cluster.nodes) {
-    const one = nodeAllocatable(group, plan.cluster.reserved);
+    const one = nodeAllocatable(group, plan.cluster.reserved, plan.cluster.overhead);
     memory += one.memory * group.count;
     cpu += one.cpu * group.count;
   }
