@@ -53,6 +53,9 @@ export {
 export {
   checkPlan,
   type Finding,
+  type Fix,
+  type FixEdit,
+  quantitySpellingFixes,
   fitPlan,
   type FitReport,
   type PodPending,
@@ -147,6 +150,7 @@ export {
 } from "./graph/index.js";
 export {
   importMarkdown,
+  isMarkdownPlan,
   type ImportNote,
   type ImportNoteKind,
   type LineColumn,
@@ -158,8 +162,14 @@ export {
   type BatchTotals,
   type BudgetTotals,
   clusterAllocatable,
+  applyFixes,
+  type AppliedEdits,
+  editLocator,
+  type EditLocator,
   type FindingsJson,
   findingsToJson,
+  fixToJson,
+  type FixJson,
   findingsToSarif,
   formatFindingsText,
   formatTotalsMarkdown,
@@ -172,6 +182,7 @@ export {
   planTotals,
   type PlanTotals,
   type ResourceFigures,
+  type SarifFix,
   type SarifLog,
   type SarifOptions,
   type ServiceTotals,
@@ -206,6 +217,7 @@ export {
   checkPlanDocument,
 } from "./document/check-document.js";
 export {
+  DEPENDS_ON_ANNOTATION,
   detectInputFormat,
   formatImportNote,
   ImportError,

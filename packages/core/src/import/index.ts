@@ -4,3 +4,4 @@ export { ImportError, formatImportNote, type InputNote, type InputNoteKind } fro
 export type { PlanImport, NodeSize } from "./to-plan.js";
 export { hostReferences, type HostReference } from "./references.js";
 export { readBoundedFile, MAX_MANIFEST_BYTES } from "../plan/read-bounded.js";
+export { DEPENDS_ON_ANNOTATION } from "./kubernetes-yaml.js";

@@ -75,10 +75,23 @@ function configurationStrings(workload: ManifestObject, configMaps: Map<string, 
 }
 
 /** Dependencies from references to Services of the input, each with a note saying where it was read. */
+/** Annotation opdeploy writes on every workload it deploys: the plan's `dependsOn`, comma-separated. */
+export const DEPENDS_ON_ANNOTATION = "opdeploy.io/depends-on";
+
 function inferDependencies(sink: NoteSink, workloads: ManifestObject[], services: ManifestObject[], byName: Map<ManifestObject, ImportedService>, configMaps: Map<string, ManifestObject>): void {
   for (const workload of workloads) {
     const service = byName.get(workload);
     if (!service) continue;
+    // A workload deployed by opdeploy says its dependencies outright: read them, not guessed.
+    const annotations = (workload.value.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+    const declared = annotations?.[DEPENDS_ON_ANNOTATION];
+    if (typeof declared === "string") {
+      const location = workload.locate(["metadata", "annotations", DEPENDS_ON_ANNOTATION]);
+      for (const name of declared.split(",").map((d) => d.trim()).filter(Boolean)) {
+        const target = [...byName.values()].find((s) => s.name === name);
+        if (target && addDependency(service, target.name)) sink.add(location.file, location.line, "inferred", `${service.name} depends on ${target.name}: annotation ${DEPENDS_ON_ANNOTATION}`, service.name);
+      }
+    }
     const outside = new Set<string>();
     for (const ref of configurationStrings(workload, configMaps)) {
       for (const host of hostReferences(ref.value, ref.variable)) {

@@ -7,6 +7,7 @@
  * they describe the software, not the objects.
  */
 import type { KubernetesObject } from "@openpolicy/core";
+import { DEPENDS_ON_ANNOTATION } from "@openpolicy/core";
 import { ClusterError } from "./cluster.js";
 import { podLimits, podRequests, quantityBytes } from "./pod-resources.js";
 import type { ProbeSpec, WorkloadSpec } from "./workload-spec.js";
@@ -73,6 +74,9 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
   }
   const workload = objects.find((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
   if (!workload) throw new ClusterError(`${input.name}: its objects hold no Deployment or StatefulSet`);
+  // The plan's dependencies travel with the workload (not its pod template: no pod rolls for
+  // them), so `opdeploy snapshot`/`import` of a deployed namespace gives them back.
+  if (input.dependsOn.length > 0) workload.metadata.annotations = { ...(workload.metadata.annotations ?? {}), [DEPENDS_ON_ANNOTATION]: input.dependsOn.join(",") };
   const spec = (workload.spec ?? {}) as Json;
   const template = (spec.template ?? {}) as Json;
   const podSpec = (template.spec ?? {}) as Json;

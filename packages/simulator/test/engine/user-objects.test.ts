@@ -123,3 +123,20 @@ describe("the user's objects are the deployment", () => {
     expect(server.get("apps/v1", "deployments", "shop", "cart")).toBeUndefined();
   });
 });
+
+describe("dependencies travel with the objects", () => {
+  it("a deployed workload carries the plan's dependsOn as an annotation, and import reads it back", async () => {
+    const { importSources } = await import("@openpolicy/core");
+    const db = makeService("db", { memory: 128 * Mi, cpu: 100, port: 5432, validate: { kind: "none" } });
+    const api = makeService("api", { memory: 64 * Mi, cpu: 50, port: 8080, dependsOn: ["db"], validate: { kind: "none" } });
+    const plan = makePlan({ name: "shop", services: [db, api], phases: [{ name: "all", batches: [["db"], ["api"]] }] });
+    const spec = planWorkloads()(plan, api);
+    const workload = spec.objects!.find((o) => o.kind === "Deployment")!;
+    expect(workload.metadata.annotations?.["opdeploy.io/depends-on"]).toBe("db");
+    // What a snapshot of the namespace would list: both workloads as deployed.
+    const objects = [db, api].flatMap((s) => planWorkloads()(plan, s).objects!);
+    const text = objects.map((o) => JSON.stringify(o)).join("\n---\n");
+    const imported = importSources([{ file: "live.yaml", text }]);
+    expect(imported.plan.services.get("api")?.dependsOn).toEqual(["db"]);
+  });
+});
