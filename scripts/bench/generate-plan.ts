@@ -39,7 +39,7 @@ export function generatePlanYaml(options: GeneratedPlanOptions): string {
     services[name] = {
       resources: { requests: { memory: "64Mi", cpu: "50m" }, limits: { memory: "128Mi", cpu: "100m" } },
       replicas,
-      port: 10000 + i,
+      port: 10000 + (i % 50000), // ports stop at 65535: past 50,000 services they repeat (port-conflict warnings)
       dependsOn,
       validate: { http: "/healthz" },
       usage: { memory: "48Mi", cpu: "20m" },

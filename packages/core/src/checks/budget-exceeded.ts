@@ -1,5 +1,5 @@
 import type { Plan } from "../plan/model.js";
-import { planTotals } from "../report/plan-totals.js";
+import { totalsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory, share } from "./describe.js";
 
@@ -7,7 +7,7 @@ import { cpu, makeFinding, memory, share } from "./describe.js";
 export function checkBudget(plan: Plan): Finding[] {
   const budget = plan.budget;
   if (!budget) return [];
-  const totals = planTotals(plan);
+  const totals = totalsOf(plan);
   const names = [...plan.services.keys()];
   const findings: Finding[] = [];
   const checks = [

@@ -14,6 +14,7 @@ import { checkPorts } from "./port-conflict.js";
 import { checkUnknownDependencies } from "./unknown-dependency.js";
 import { checkUnplacedServices } from "./unplaced-service.js";
 import { checkSchedulable } from "./unschedulable.js";
+import { withSharedAnalysis } from "./shared-analysis.js";
 
 /**
  * The check of every rule that looks at a normalized plan, by rule id. Rules reported by the
@@ -55,6 +56,8 @@ export function checkPlan(plan: Plan): Finding[] {
   const findings: Finding[] = [];
   // A loop, not push(...): 500 services depending on "*" give 250,000 order findings, more
   // arguments than a call can take.
-  for (const check of Object.values(CHECKS)) if (check) for (const finding of check(plan)) findings.push(finding);
+  withSharedAnalysis(() => {
+    for (const check of Object.values(CHECKS)) if (check) for (const finding of check(plan)) findings.push(finding);
+  });
   return findings.sort(compareFindings);
 }

@@ -34,16 +34,24 @@ describe("checkPlan on the user's seed plan", () => {
     expect(cycles[0]!.location.line).toBe(112);
   });
 
-  it("reports api-gateway's order violations once per later or same-batch service", () => {
+  it("reports api-gateway's \"*\" order violations as one finding naming every later or same-batch service", () => {
     const violations = ofRule(findings, "order-violation");
-    expect(violations.every((f) => f.services[0] === "api-gateway" && f.phase === "Phase 4")).toBe(true);
-    expect(violations.map((f) => f.services[1]).sort()).toEqual(
-      ["admin", "cache-service", "mcp-service", "mobile-api", "notification-service", "web"].sort(),
-    );
-    const web = violations.find((f) => f.services[1] === "web")!;
-    expect(web.message).toMatch(/later \(Phase 5\)/);
-    const mcp = violations.find((f) => f.services[1] === "mcp-service")!;
-    expect(mcp.message).toMatch(/same parallel batch/);
+    expect(violations).toHaveLength(1);
+    const [f] = violations;
+    expect(f!.phase).toBe("Phase 4");
+    expect(f!.services[0]).toBe("api-gateway");
+    expect(f!.services.slice(1).sort()).toEqual(["admin", "cache-service", "mcp-service", "mobile-api", "notification-service", "web"].sort());
+    // The same-batch and later services are counted and named.
+    expect(f!.message).toMatch(/\d deployed in the same parallel batch \([^)]*mcp-service/);
+    expect(f!.message).toMatch(/\d deployed later \([^)]*web/);
+    // The fix narrows "*" to exactly the services deployed before Phase 4, and check --fix applies it.
+    expect(f!.fix!.safe).toBe(true);
+    expect(f!.fix!.edits).toHaveLength(1);
+    expect(f!.fix!.edits[0]!.path).toEqual(["services", "api-gateway", "dependsOn"]);
+    const earlier = f!.fix!.edits[0]!.value as string[];
+    expect(earlier).toHaveLength(19);
+    expect(earlier).not.toContain("web");
+    expect(earlier).toContain("postgresql");
   });
 
   it("finds the 50% budget broken at 71.9% of 8Gi allocatable", () => {

@@ -5,9 +5,9 @@
  * ±0.005Gi matches; "3Gi" allows ±0.5Gi; "1.45" cores allows ±5m. Compared exactly in BigInt.
  */
 import type { Plan } from "../plan/model.js";
-import { planTotals } from "../report/plan-totals.js";
+import { totalsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
-import { cpu, makeFinding, memory } from "./describe.js";
+import { cpu, cpuQuantity, makeFinding, memory, memoryQuantity, setField } from "./describe.js";
 
 interface WrittenFigure {
   /** Digits without the decimal point. */
@@ -72,7 +72,7 @@ function tolerance(figure: WrittenFigure): string {
 }
 
 export function checkDeclaredTotals(plan: Plan): Finding[] {
-  const totals = planTotals(plan);
+  const totals = totalsOf(plan);
   const findings: Finding[] = [];
   plan.phases.forEach((phase, i) => {
     const declared = phase.declared;
@@ -80,8 +80,8 @@ export function checkDeclaredTotals(plan: Plan): Finding[] {
     const phaseTotals = totals.phases[i]!;
     const services = phaseTotals.batches.flatMap((b) => b.services.map((s) => s.name));
     const checks = [
-      { key: "memory" as const, value: declared.memory, text: declared.memoryText, sum: phaseTotals.memoryBytes, show: memory },
-      { key: "cpu" as const, value: declared.cpu, text: declared.cpuText, sum: phaseTotals.cpuMillis, show: cpu },
+      { key: "memory" as const, value: declared.memory, text: declared.memoryText, sum: phaseTotals.memoryBytes, show: memory, quantity: memoryQuantity },
+      { key: "cpu" as const, value: declared.cpu, text: declared.cpuText, sum: phaseTotals.cpuMillis, show: cpu, quantity: cpuQuantity },
     ];
     for (const c of checks) {
       if (c.value === undefined && c.text === undefined) continue;
@@ -91,14 +91,18 @@ export function checkDeclaredTotals(plan: Plan): Finding[] {
       const written = c.text ?? c.show(c.value ?? 0);
       const rounding = figure ? ` (as written, it allows ${tolerance(figure)} for rounding)` : "";
       const alsoAs = figure && figure.unitText !== "" && c.show(c.sum) !== inWrittenUnit(figure, c.sum) ? ` = ${inWrittenUnit(figure, c.sum)}` : "";
+      // The advice is a quantity the plan reads back (1152Mi, not the report's "1,152Mi").
+      const exact = c.quantity(c.sum);
+      const edit = setField(["phases", i, "declared", c.key], exact);
       findings.push(
         makeFinding("declared-total-mismatch", {
           message:
             `${phase.name} declares ${written} ${c.key === "cpu" ? "CPU" : "memory"}${rounding}, but its services request ${c.show(c.sum)}${alsoAs}; ` +
-            `write ${c.show(c.sum)}, or correct the rows that are wrong.`,
+            `write ${edit.text}, or correct the rows that are wrong.`,
           services,
           location: declared.location,
           phase: phase.name,
+          fix: { description: `declare the phase's ${c.key === "cpu" ? "CPU" : "memory"} as its services' sum, ${exact}`, edits: [edit], safe: true },
         }),
       );
     }

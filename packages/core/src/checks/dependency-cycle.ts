@@ -1,12 +1,12 @@
-import { buildDependencyGraph } from "../graph/build-dependency-graph.js";
 import { findCycles } from "../graph/find-cycles.js";
 import type { Plan } from "../plan/model.js";
+import { dependencyGraphOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
 import { list, makeFinding } from "./describe.js";
 
 /** One finding per strongly connected component: its shortest cycle and all its members. */
 export function checkDependencyCycles(plan: Plan): Finding[] {
-  const graph = buildDependencyGraph(plan);
+  const graph = dependencyGraphOf(plan);
   return findCycles(graph).map((cycle) => {
     const start = cycle.path[0]!;
     const starServices = cycle.members.filter((m) => plan.services.get(m)?.dependsOnAll);

@@ -1,6 +1,9 @@
 /** Shared wording for finding messages: amounts, percentages of allocatable, name suggestions. */
 import { formatBytes, formatMillicores, percent } from "../quantity/index.js";
-import type { Finding, RuleId } from "./finding.js";
+import { stringify } from "yaml";
+import type { PathSegment } from "../plan/locate.js";
+import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
+import type { Finding, FixEdit, RuleId } from "./finding.js";
 import { RULES } from "./finding.js";
 
 export function memory(bytes: number): string {
@@ -34,33 +37,26 @@ export function makeFinding(rule: RuleId, fields: Omit<Finding, "rule" | "severi
     location: fields.location,
   };
   if (fields.phase !== undefined) finding.phase = fields.phase;
+  if (fields.fix !== undefined) finding.fix = fields.fix;
   return finding;
 }
 
-/** The closest known name, when close enough to be a likely typo (edit distance ≤ 1/3 of its length, at most 3). */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= limit ? best : undefined;
+/** An amount of memory as a Kubernetes quantity the plan accepts back: 1152Mi, never "1,152Mi". */
+export function memoryQuantity(bytes: number): string {
+  return quantityFromBytes(bytes).toString();
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+/** Millicores as a Kubernetes quantity: 600m, or 2 for whole cores. */
+export function cpuQuantity(millicores: number): string {
+  return quantityFromMillis(millicores).toString();
+}
+
+/** `key: value` as plan (YAML) text on one line: lists in flow style, names quoted only when YAML needs it. */
+export function fieldText(key: string | number, value: string | number | string[]): string {
+  return `${String(key)}: ${stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trim()}`;
+}
+
+/** The edit setting one field, with its plan text. */
+export function setField(path: PathSegment[], value: string | number | string[]): FixEdit {
+  return { path, value, text: fieldText(path[path.length - 1]!, value) };
 }

@@ -1,11 +1,11 @@
 import type { Plan } from "../plan/model.js";
-import { placeServices } from "../report/placement.js";
 import type { Finding } from "./finding.js";
-import { closestName, makeFinding } from "./describe.js";
+import { makeFinding } from "./describe.js";
+import { placementsOf, serviceNamesOf } from "./shared-analysis.js";
 
 /** A service placed twice (reported at each repeat), and batches naming a service that does not exist. */
 export function checkPlacements(plan: Plan): Finding[] {
-  const { all, first } = placeServices(plan);
+  const { all, first } = placementsOf(plan);
   const findings: Finding[] = [];
   const reportedUndefined = new Set<string>();
   for (const placement of all) {
@@ -14,7 +14,7 @@ export function checkPlacements(plan: Plan): Finding[] {
       const key = `${placement.phaseIndex}/${placement.batchIndex}/${service}`;
       if (reportedUndefined.has(key)) continue;
       reportedUndefined.add(key);
-      const suggestion = closestName(service, plan.services.keys());
+      const suggestion = serviceNamesOf(plan).closest(service);
       findings.push(
         makeFinding("duplicate-placement", {
           message: `${phase.name} (${batch.name}) deploys "${service}", which is not a defined service; ${suggestion ? `did you mean "${suggestion}"?` : "define it or remove it from the batch."}`,

@@ -1,4 +1,5 @@
 import type { SourceLocation } from "../plan/model.js";
+import type { PathSegment } from "../plan/locate.js";
 
 /** How serious a finding is: errors make `opdeploy check` exit 1, warnings and infos do not. */
 export type Severity = "error" | "warning" | "info";
@@ -12,6 +13,32 @@ export interface Finding {
   location: SourceLocation;
   /** Phase the finding concerns, when it concerns one. */
   phase?: string;
+  /** The mechanical remedy, when there is one. */
+  fix?: Fix;
+}
+
+/**
+ * One change to the plan file: the value at a field path of the plan document becomes `value`
+ * (a scalar, or a flow list of names). `check --fix` makes it with the yaml Document API; JSON and
+ * SARIF report it at the region the path was written.
+ */
+export interface FixEdit {
+  path: PathSegment[];
+  value: string | number | string[];
+  /** The field as plan text after the change, e.g. `port: 10001`. */
+  text: string;
+}
+
+export interface Fix {
+  /** What the fix does, in words. */
+  description: string;
+  edits: FixEdit[];
+  /**
+   * Whether `check --fix` applies it: it changes only what the finding is about and cannot change
+   * what the deploy does beyond that (a declared total, a port nothing else names, the spelling of
+   * a quantity, a "*" narrowed to what the order already gives). A renamed dependency is a guess.
+   */
+  safe: boolean;
 }
 
 /** Every rule {@link checkPlan} can report, with its severity and a one-line summary. */

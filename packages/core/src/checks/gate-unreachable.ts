@@ -4,12 +4,12 @@
  * requests × 100 > threshold × allocatable.
  */
 import type { Plan } from "../plan/model.js";
-import { planTotals } from "../report/plan-totals.js";
+import { totalsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory, share } from "./describe.js";
 
 export function checkGates(plan: Plan): Finding[] {
-  const totals = planTotals(plan);
+  const totals = totalsOf(plan);
   const findings: Finding[] = [];
   plan.phases.forEach((phase, i) => {
     const gate = phase.gate;

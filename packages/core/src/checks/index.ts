@@ -1,4 +1,5 @@
-export { RULES, type Finding, type RuleId, type Severity } from "./finding.js";
+export { RULES, type Finding, type Fix, type FixEdit, type RuleId, type Severity } from "./finding.js";
+export { quantitySpellingFixes } from "./quantity-spelling.js";
 export { checkPlan, compareFindings, CHECKS } from "./check-plan.js";
 export { checkDependencyCycles } from "./dependency-cycle.js";
 export { checkUnknownDependencies } from "./unknown-dependency.js";

@@ -6,12 +6,12 @@
  * Services without a limit are not counted (they may use the whole node; said in the message).
  */
 import type { Plan } from "../plan/model.js";
-import { planTotals } from "../report/plan-totals.js";
+import { totalsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory, share } from "./describe.js";
 
 export function checkOvercommit(plan: Plan): Finding[] {
-  const totals = planTotals(plan);
+  const totals = totalsOf(plan);
   const services = [...plan.services.values()];
   const findings: Finding[] = [];
   const checks = [

@@ -1,10 +1,10 @@
 import type { Plan } from "../plan/model.js";
-import { placeServices } from "../report/placement.js";
+import { placementsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
 import { makeFinding } from "./describe.js";
 
 export function checkUnplacedServices(plan: Plan): Finding[] {
-  const { first } = placeServices(plan);
+  const { first } = placementsOf(plan);
   const findings: Finding[] = [];
   for (const service of plan.services.values()) {
     if (first.has(service.name)) continue;

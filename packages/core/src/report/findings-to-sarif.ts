@@ -6,6 +6,8 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { Finding, Severity } from "../checks/finding.js";
 import { RULES, type RuleId } from "../checks/finding.js";
+import type { Fix } from "../checks/finding.js";
+import type { EditLocator } from "./plan-edits.js";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -16,6 +18,20 @@ export interface SarifOptions {
   toolVersion: string;
   /** Directory that artifact URIs are relative to (default: the current directory). */
   baseDirectory?: string;
+  /** Resolves fix edits to regions of the plan text; without it (or for Markdown plans) results carry no `fixes`. */
+  locate?: EditLocator;
+}
+
+/** SARIF 2.1.0 §3.55 fix: one artifactChange for the plan file, one replacement per edit. */
+export interface SarifFix {
+  description: { text: string };
+  artifactChanges: Array<{
+    artifactLocation: { uri: string };
+    replacements: Array<{
+      deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+      insertedContent: { text: string };
+    }>;
+  }>;
 }
 
 /** A SARIF 2.1.0 log, as far as {@link findingsToSarif} fills it. */
@@ -47,6 +63,7 @@ export interface SarifLog {
         };
       }>;
       properties?: { services: string[]; phase?: string };
+      fixes?: SarifFix[];
     }>;
   }>;
 }
@@ -95,7 +112,31 @@ export function findingsToSarif(findings: readonly Finding[], options: SarifOpti
             },
           ],
           properties: { services: [...f.services], ...(f.phase !== undefined ? { phase: f.phase } : {}) },
+          ...sarifFixes(f.fix, artifactUri(f.location.file, options.baseDirectory), options.locate),
         })),
+      },
+    ],
+  };
+}
+
+/** The fix as SARIF, when every edit has a region (a fix shown half would mislead). */
+function sarifFixes(fix: Fix | undefined, uri: string, locate: EditLocator | undefined): { fixes?: SarifFix[] } {
+  if (!fix || !locate) return {};
+  const located = fix.edits.map(locate);
+  if (located.length === 0 || located.some((l) => l === undefined)) return {};
+  return {
+    fixes: [
+      {
+        description: { text: fix.description },
+        artifactChanges: [
+          {
+            artifactLocation: { uri },
+            replacements: located.map((l) => ({
+              deletedRegion: { startLine: l!.region.startLine, startColumn: l!.region.startColumn, endLine: l!.region.endLine, endColumn: l!.region.endColumn },
+              insertedContent: { text: l!.replacement },
+            })),
+          },
+        ],
       },
     ],
   };

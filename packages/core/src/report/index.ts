@@ -13,6 +13,7 @@ export {
   type ResourceFigures,
 } from "./plan-totals.js";
 export { formatFindingsText } from "./format-findings-text.js";
-export { findingsToJson, type FindingsJson } from "./findings-to-json.js";
-export { findingsToSarif, artifactUri, SARIF_SCHEMA_URI, type SarifLog, type SarifOptions } from "./findings-to-sarif.js";
+export { findingsToJson, fixToJson, type FindingsJson, type FixJson, type JsonOptions } from "./findings-to-json.js";
+export { applyFixes, editLocator, valueText, type AppliedEdits, type EditLocator, type LocatedEdit, type TextRegion } from "./plan-edits.js";
+export { findingsToSarif, artifactUri, SARIF_SCHEMA_URI, type SarifFix, type SarifLog, type SarifOptions } from "./findings-to-sarif.js";
 export { formatTotalsText, formatTotalsMarkdown, totalsToJson } from "./format-totals.js";

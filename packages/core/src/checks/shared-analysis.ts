@@ -1,0 +1,60 @@
+/**
+ * What several checks derive from the same plan — the dependency graph, the placements, the
+ * totals, the index of names for "did you mean" — computed once per `checkPlan` run instead of
+ * once per check (at 100,000 services the graph alone is hundreds of MB; building it twice was
+ * most of `check`'s peak memory). Outside a run (a check called on its own) nothing is kept, so a
+ * plan changed between two calls is never answered from a stale copy.
+ */
+import { buildDependencyGraph, type DependencyGraph } from "../graph/build-dependency-graph.js";
+import { NameIndex } from "../plan/did-you-mean.js";
+import type { Plan } from "../plan/model.js";
+import { placeServices, type Placements } from "../report/placement.js";
+import { planTotals, type PlanTotals } from "../report/plan-totals.js";
+
+interface Analysis {
+  graph?: DependencyGraph;
+  placements?: Placements;
+  totals?: PlanTotals;
+  names?: NameIndex;
+}
+
+let active: WeakMap<Plan, Analysis> | undefined;
+
+/** Runs `fn` with one shared analysis per plan; nested runs share the outer one. */
+export function withSharedAnalysis<T>(fn: () => T): T {
+  if (active) return fn();
+  active = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    active = undefined;
+  }
+}
+
+function analysis(plan: Plan): Analysis {
+  if (!active) return {};
+  let found = active.get(plan);
+  if (!found) active.set(plan, (found = {}));
+  return found;
+}
+
+export function dependencyGraphOf(plan: Plan): DependencyGraph {
+  const a = analysis(plan);
+  return (a.graph ??= buildDependencyGraph(plan));
+}
+
+export function placementsOf(plan: Plan): Placements {
+  const a = analysis(plan);
+  return (a.placements ??= placeServices(plan));
+}
+
+export function totalsOf(plan: Plan): PlanTotals {
+  const a = analysis(plan);
+  return (a.totals ??= planTotals(plan));
+}
+
+/** The plan's service names, indexed for "did you mean" (built on the first unknown name). */
+export function serviceNamesOf(plan: Plan): NameIndex {
+  const a = analysis(plan);
+  return (a.names ??= new NameIndex(plan.services.keys()));
+}
