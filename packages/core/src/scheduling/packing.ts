@@ -7,7 +7,7 @@ import type { SchedulingNode, SchedulingPod } from "./filter.js";
 import { clusterNodes, kindSystemPods } from "./nodes.js";
 import { nonZeroRequest, type ResourcePair } from "./pod-request.js";
 import { mulberry32 } from "./prng.js";
-import { scheduleOne, type ScheduleResult, type Victims } from "./schedule.js";
+import { scheduleOne, type NodeRotation, type ScheduleResult, type Victims } from "./schedule.js";
 
 /** A pod placed by {@link NodePacking}, with the service it belongs to. */
 export interface PackedPod extends SchedulingPod {
@@ -83,6 +83,7 @@ export class NodePacking {
   private constructor(
     readonly nodes: PackingNode[],
     private readonly random: () => number,
+    private readonly rotation: NodeRotation = { nextStartNodeIndex: 0 },
   ) {}
 
   /**
@@ -105,12 +106,13 @@ export class NodePacking {
     return new NodePacking(
       this.nodes.map((n) => n.clone()),
       this.random,
+      { ...this.rotation },
     );
   }
 
   /** Runs a scheduling cycle for the pod and binds it to the chosen node. */
   place(pod: PackedPod): ScheduleResult<PackingNode> {
-    const result = scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority));
+    const result = scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority), this.rotation);
     if (result.node) result.node.add(pod);
     return result;
   }

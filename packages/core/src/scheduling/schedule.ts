@@ -17,6 +17,43 @@ export interface Victims {
 /** The node chosen for a pod, or the FailedScheduling message when none fits. */
 export type ScheduleResult<N> = { node: N; message?: undefined } | { node?: undefined; message: string };
 
+/** Where the next cycle starts looking (schedule_one.go nextStartNodeIndex); one per scheduler. */
+export interface NodeRotation {
+  nextStartNodeIndex: number;
+}
+
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * schedule_one.go numFeasibleNodesToFind with the default percentageOfNodesToScore (0 = adaptive):
+ * every node below 100 nodes; above, 50% − nodes/125 of them (at least 5%, at least 100).
+ */
+export function numFeasibleNodesToFind(nodeCount: number): number {
+  if (nodeCount < MIN_FEASIBLE_NODES_TO_FIND) return nodeCount;
+  const percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(nodeCount / 125));
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.trunc((nodeCount * percentage) / 100));
+}
+
+/**
+ * findNodesThatPassFilters: nodes are tried from `nextStartNodeIndex` round the list, stopping once
+ * numFeasibleNodesToFind fit; the next cycle starts where this one stopped. (Upstream filters in
+ * parallel, so which nodes make the cut can vary a little; here it is the first ones in order.)
+ */
+function findFeasibleNodes<N extends SchedulingNode>(pod: SchedulingPod, nodes: readonly N[], rotation: NodeRotation): N[] {
+  const wanted = numFeasibleNodesToFind(nodes.length);
+  const feasible: N[] = [];
+  let processed = 0;
+  const start = nodes.length > 0 ? rotation.nextStartNodeIndex % nodes.length : 0;
+  while (processed < nodes.length && feasible.length < wanted) {
+    const node = nodes[(start + processed) % nodes.length]!;
+    processed++;
+    if (fitsNode(pod, node)) feasible.push(node);
+  }
+  if (nodes.length > 0) rotation.nextStartNodeIndex = (start + processed) % nodes.length;
+  return feasible;
+}
+
 /**
  * selectHost (schedule_one.go): the highest total score wins; among equal scores upstream picks
  * uniformly at random (reservoir sampling with math/rand). Here `random` (a seeded PRNG, values in
@@ -29,9 +66,9 @@ export function scheduleOne<N extends SchedulingNode>(
   nodes: readonly N[],
   random: () => number,
   victimsOn?: (node: N, priority: number) => Victims,
+  rotation: NodeRotation = { nextStartNodeIndex: 0 },
 ): ScheduleResult<N> {
-  const feasible: N[] = [];
-  for (const node of nodes) if (fitsNode(pod, node)) feasible.push(node);
+  const feasible = findFeasibleNodes(pod, nodes, rotation);
   if (feasible.length === 1) return { node: feasible[0]! };
   if (feasible.length > 1) {
     let best = feasible[0]!;

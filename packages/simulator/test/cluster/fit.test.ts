@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { balancedAllocationScore, failedSchedulingMessage, fitErrorMessage, insufficientResources, leastAllocatedScore, podRequest, podRequests, resourceScore, scheduleOne } from "../../src/index.js";
+import { numFeasibleNodesToFind } from "@openpolicy/core";
 import type { ResourcePair } from "../../src/index.js";
 
 const r = (cpu: number, memory: number): ResourcePair => ({ cpu, memory });
@@ -175,5 +176,35 @@ describe("podRequests with sidecars and limit-only containers", () => {
   it("a container with only a limit requests the limit (API defaulting)", () => {
     const pod = { spec: { containers: [{ name: "c", resources: { limits: { cpu: "250m", memory: "256Mi" } } }] } };
     expect(podRequests(pod)).toEqual({ cpu: 250, memory: 256 * 1024 * 1024 });
+  });
+});
+
+/** Ported from kubernetes pkg/scheduler/schedule_one_test.go TestNumFeasibleNodesToFind (default percentage). */
+describe("numFeasibleNodesToFind and the rotating start (schedule_one.go)", () => {
+  it.each([
+    [10, 10],
+    [1000, 420],
+    [6000, 300],
+  ])("%i nodes → %i feasible nodes to find", (nodes, want) => {
+    expect(numFeasibleNodesToFind(nodes)).toBe(want);
+  });
+
+  it("stops after the nodes it needs and starts the next cycle where it stopped", () => {
+    const nodes = Array.from({ length: 150 }, (_, i) => ({
+      name: `n${i}`,
+      allocatable: r(4000, 4000),
+      allocatablePods: 110,
+      requested: r(0, 0),
+      nonZeroRequested: r(0, 0),
+      podCount: 0,
+      taints: [],
+    }));
+    const rotation = { nextStartNodeIndex: 0 };
+    // 150 nodes: max(100, 150 · 48%) = 100 nodes are filtered, all feasible and tied.
+    scheduleOne({ request: r(100, 100), priority: 0 }, nodes, () => 0.99, undefined, rotation);
+    expect(rotation.nextStartNodeIndex).toBe(100);
+    // The next cycle looks at n100 … n149 then n0 … n49; with every draw ≥ 1/n the first stays.
+    expect(scheduleOne({ request: r(100, 100), priority: 0 }, nodes, () => 0.99, undefined, rotation).node?.name).toBe("n100");
+    expect(rotation.nextStartNodeIndex).toBe(50);
   });
 });

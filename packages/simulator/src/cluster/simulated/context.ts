@@ -20,6 +20,8 @@ export class SimContext {
   readonly growingPods = new Set<SimPod>();
   readonly log: ClusterEvent[] = [];
   readonly volumeMap = new Map<string, VolumeStatus>();
+  /** The scheduler's nextStartNodeIndex (core's numFeasibleNodesToFind, clusters of 100+ nodes). */
+  readonly rotation = { nextStartNodeIndex: 0 };
 
   constructor(
     readonly namespace: string,

@@ -9,8 +9,12 @@ import { CONTAINER_START_SECONDS, type SimNode, type SimPod } from "./sim-types.
 /** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
 export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode; message?: string } {
   const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
-  return scheduleOne(schedulingPod, ctx.nodeList, ctx.tieBreak, (node, priority) =>
-    lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
+  return scheduleOne(
+    schedulingPod,
+    ctx.nodeList,
+    ctx.tieBreak,
+    (node, priority) => lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
+    ctx.rotation,
   );
 }
 
