@@ -37,7 +37,7 @@ export const diffCommand: Command = {
       throw new CliError(`opdeploy diff: ${redact(messageOf(error))}`, EXIT.cluster);
     }
     try {
-      const diff = await k8s.diffPlan({ api, namespace: target.namespace }, doc.plan);
+      const diff = await k8s.diffPlan({ api, namespace: target.namespace, manifests: doc.manifests }, doc.plan);
       if (format === "json") io.out(redact(k8s.formatPlanDiffJson(diff)));
       else {
         io.err(redact(`diff of ${file} against ${api.server}, namespace ${target.namespace} (server-side dry run: nothing is applied)`));

@@ -14,7 +14,7 @@
  *   PersistentVolumeClaims never are (they hold data; no command of ours deletes them), and
  *   cluster-scoped objects are shared between plans.
  */
-import type { KubernetesObject, Plan } from "@openpolicy/core";
+import type { KubernetesObject, ManifestText, Plan } from "@openpolicy/core";
 import { createTwoFilesPatch } from "diff";
 import type { Json, KubeApi } from "../cluster/kubernetes/kube-api.js";
 import { KubeApiError } from "../cluster/kubernetes/kube-api.js";
@@ -56,6 +56,8 @@ export interface PlanDiff {
 export interface DiffTarget {
   api: KubeApi;
   namespace: string;
+  /** The files services name in `manifests:`: those services are diffed with the user's objects, as deploy applies them. */
+  manifests?: readonly ManifestText[];
 }
 
 /**
@@ -74,7 +76,7 @@ export async function diffPlan(target: DiffTarget, plan: Plan): Promise<PlanDiff
   const resources = new ResourceMap(target.api);
   const slug = planSlug(plan);
   const wanted = new Map<string, { object: KubernetesObject; services: string[] }>();
-  for (const r of renderPlan(plan, planWorkloads({ namespace: target.namespace }))) {
+  for (const r of renderPlan(plan, planWorkloads({ namespace: target.namespace, ...(target.manifests ? { manifests: target.manifests } : {}) }))) {
     for (const object of [...r.shared, ...r.objects]) {
       const key = objectKey(object.apiVersion, object.kind, object.metadata.name);
       const entry = wanted.get(key) ?? { object, services: [] };
