@@ -1,6 +1,10 @@
 import { dirname, relative, resolve } from "node:path";
-import { decodePlan, parsePlanText } from "../plan/index.js";
-import { importMarkdown, isMarkdownPlan } from "../markdown/index.js";
+// Modules, not the area indexes: plan/load.ts reads through parsePlanDocument, and the plan index
+// re-exports load.ts, so importing the index here would make a cycle.
+import { decodePlan } from "../plan/decode.js";
+import { parsePlanText } from "../plan/parse-text.js";
+import { isMarkdownPlan } from "../markdown/detect.js";
+import { importMarkdown } from "../markdown/import.js";
 import type { Plan } from "../plan/model.js";
 import { PlanLoadError } from "../plan/errors.js";
 import { MAX_MANIFEST_BYTES, MAX_PLAN_BYTES, readBoundedFile } from "../plan/read-bounded.js";
