@@ -18,6 +18,7 @@ import type { ActionInputs } from "./inputs.js";
 import { outputDirectory, writeOutputFiles } from "./output-files.js";
 import { crashMarkdown, unreadablePlanMarkdown } from "./failure-report.js";
 import { hiddenMarker, reportMarker } from "./pr-comment.js";
+import { clusterDiff } from "./cluster-diff.js";
 import { pullRequestFromEvent, type PullRequestEvent } from "./pull-request.js";
 import { displayable, fitDisplayable, postComment, publishFailure, writeJobSummary, type Publication } from "./publish-report.js";
 import { VERSION } from "./version.js";
@@ -94,6 +95,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
     else core.info(`opdeploy: base plan not compared: ${base.unreadable}`);
   }
 
+  const diff = await clusterDiff(inputs, headDocument);
   const counts = countFindings(head.findings);
   const verdict = verdictOf(head);
   const directory = outputDirectory(displayName);
@@ -103,6 +105,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
     head,
     ...(baseAnalysis ? { base: baseAnalysis } : {}),
     ...(fullReportPath ? { fullReportPath } : {}),
+    ...(diff ? { diff } : {}),
     maxLength,
     marker,
   });
@@ -118,6 +121,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
       totals: head.totals,
       ...(head.simulation ? { simulation: head.simulation } : {}),
       ...(head.risk ? { risk: head.risk } : {}),
+      ...(diff ? { clusterDiff: diff } : {}),
       base: baseAnalysis
         ? { sha: pullRequest?.baseSha, ...findingsToJson(baseAnalysis.findings), verdict: verdictOf(baseAnalysis) }
         : { sha: pullRequest?.baseSha ?? null, unreadable: base && "unreadable" in base ? base.unreadable : "no base revision (not a pull request event)" },

@@ -128,7 +128,9 @@ export function readInputs(): ActionInputs {
   if (toRevision !== undefined && mode !== "rollback") problems.push(`to-revision: only mode rollback uses it (mode is ${mode})`);
   // rollbackPlan has no dry run: refusing is better than a "dry" rollback that changes the cluster.
   if (dryRun && mode === "rollback") problems.push("dry-run: mode rollback has no dry run (use it with mode deploy)");
-  const clusterInputs = [kubeconfig && "kubeconfig", context && "context", namespace && "namespace", dryRun && "dry-run", settleSeconds !== undefined && "settle-seconds"].filter(Boolean);
+  // kubeconfig/context/namespace in mode check or simulate add the cluster diff to the report
+  // (cluster-diff.ts); the deploy-only inputs are ignored there.
+  const clusterInputs = [dryRun && "dry-run", settleSeconds !== undefined && "settle-seconds"].filter(Boolean);
   if ((mode === "check" || mode === "simulate") && clusterInputs.length > 0) {
     // Not an error: one workflow template often serves both modes. Names only, never values.
     warning(`inputs: ${clusterInputs.join(", ")} ignored: only mode deploy or rollback uses them (mode is ${mode})`);

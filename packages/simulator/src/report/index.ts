@@ -27,3 +27,4 @@ export * from "./compare-rollouts.js";
 export { renderDeployReport, renderRollbackReport, type DeployReportContext } from "./deploy-report.js";
 export { describeGateCheck, describeGateOutcome } from "./timeline.js";
 export { formatDiagnosisText } from "./format-diagnosis.js";
+export { planDiffMarkdown } from "./plan-diff-markdown.js";

@@ -11,6 +11,8 @@
  * list, then the charts, then the resource table — then the new/fixed tables are cut to the rows
  * that fit, and a notice says where the full report is. The result never exceeds `maxLength`.
  */
+import type { PlanDiff } from "../diff/diff-plan.js";
+import { planDiffMarkdown } from "./plan-diff-markdown.js";
 import type { Finding, PhaseTotals, PlanTotals } from "@openpolicy/core";
 import { formatBytes, formatMillicores } from "@openpolicy/core";
 import type { SimulationResult } from "../engine/result.js";
@@ -40,6 +42,8 @@ export interface PullRequestReportInput {
   maxLength?: number;
   /** Written first as a hidden HTML comment. */
   marker?: string;
+  /** What deploy of the head would change on the live cluster (when the Action was given a kubeconfig). */
+  diff?: PlanDiff;
 }
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -185,6 +189,7 @@ export function renderPullRequestReport(input: PullRequestReportInput): string {
     const charts = simulationCharts(head.simulation, "### Rollout (head)");
     if (charts) sections.push({ name: "charts", text: charts, dropOrder: 2 });
   }
+  if (input.diff) sections.push({ name: "cluster-diff", text: planDiffMarkdown(input.diff), dropOrder: 2 });
   if (head.findings.length > 0) {
     sections.push({
       name: "all-findings",
