@@ -1,7 +1,8 @@
 /**
  * The day-2 scenarios (issue 8) on a real cluster, through the public deploy API
  * (deployPlan / rollbackPlan / listHistory), as the deployer of deploy/rbac.yaml:
- * deploy → re-deploy → upgrade → --phase → rollback → failure (automatic rollback) → resume.
+ * deploy → re-deploy → upgrade → --phase → rollback → failure (automatic rollback) → resume,
+ * then the adoption tools on what is left: diff, snapshot, and why a service is as it is.
  * Each test continues
  * from the cluster state the previous one left, in order, like a user's week.
  *
@@ -14,6 +15,9 @@ import type { KubernetesCluster } from "../../src/cluster/kubernetes/kubernetes-
 import { collectionPath } from "../../src/cluster/kubernetes/kube-api.js";
 import { kubeName } from "../../src/cluster/kubernetes/render-workload.js";
 import { deployPlan, listHistory, rollbackPlan } from "../../src/deploy/index.js";
+import { diffPlan } from "../../src/diff/index.js";
+import { snapshotNamespace } from "../../src/snapshot/index.js";
+import { diagnoseService } from "../../src/engine/diagnose.js";
 import type { DeployOptions, DeployResult } from "../../src/deploy/index.js";
 import { Mi, makePlan, makeService } from "../helpers/plan-builder.js";
 import type { E2eCluster } from "./e2e-cluster.js";
@@ -179,6 +183,25 @@ const SCENARIOS: Scenario[] = [
       expect(resumed.resumed).toContain("cache");
       expect(resumed.revision).toBe(interrupted.revision);
       expect(await image(cluster, ns, "web")).toBe(WEB_V1);
+    },
+  },
+  {
+    name: "adoption: diff shows nothing for the deployed plan and the web Deployment for an upgrade; snapshot gives the plan back",
+    deploys: 0,
+    run: async (cluster, ns) => {
+      const target = { api: cluster.api, namespace: ns };
+      const same = await diffPlan(target, day2Plan(ns, WEB_V1));
+      expect(same.changed, JSON.stringify(same.summary)).toBe(false);
+      const upgrade = await diffPlan(target, day2Plan(ns, WEB_V2));
+      expect(upgrade.objects.filter((o) => o.change === "changed").map((o) => `${o.kind}/${o.name}`)).toEqual(["Deployment/web"]);
+      const snapshot = await snapshotNamespace(target, { name: "e2e-day2" });
+      const services = snapshot.plan.services;
+      expect([...services.keys()].sort()).toEqual(["cache", "web"]);
+      // The dependency comes back from the annotation a deploy writes.
+      expect(services.get("web")!.dependsOn).toEqual(["cache"]);
+      const why = await diagnoseService(cluster, "web", 0);
+      expect(why.length).toBeGreaterThan(0);
+      expect(why[0]!.phase).toBe("Running");
     },
   },
 ];
