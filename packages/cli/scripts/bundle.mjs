@@ -16,7 +16,8 @@ const outdir = `${packageRoot}dist`;
 export async function bundle() {
   await rm(outdir, { recursive: true, force: true });
   const { metafile } = await build({
-    entryPoints: { opdeploy: `${packageRoot}src/index.ts` },
+    // The --runs worker thread is a module of its own (simulator risk/parallel-risk.ts looks for it in chunks/).
+    entryPoints: { opdeploy: `${packageRoot}src/index.ts`, "chunks/risk-worker": `${packageRoot}../simulator/src/risk/risk-worker.ts` },
     absWorkingDir: packageRoot,
     outdir,
     splitting: true,

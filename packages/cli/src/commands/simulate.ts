@@ -85,6 +85,7 @@ export const simulateCommand: Command = {
   options: {
     seed: { type: "string" },
     runs: { type: "string" },
+    workers: { type: "string" },
     fault: { type: "string", multiple: true },
     faults: { type: "string" },
     from: { type: "string" },
@@ -96,6 +97,7 @@ export const simulateCommand: Command = {
     "-f, --format FORMAT      text (default), json, markdown or html",
     "    --seed N             seed for start-up jitter (default 1); same seed, same result",
     "    --runs N             run N seeds and report success probability and makespan p50/p95",
+    "    --workers N          threads for --runs (default: one per core, at most 8, with ≥ 200 runs each); same result",
     "    --fault SPEC         inject a fault (repeatable), e.g. crash:rabbitmq@300s — see docs/simulator.md",
     "    --faults FILE        faults from a YAML/JSON file",
     "    --from PLAN          start from a running older revision (an upgrade)",
@@ -108,6 +110,7 @@ export const simulateCommand: Command = {
     const file = singleArg(parsed, "simulate", "plan file");
     const seed = intOption(parsed, "simulate", "seed", 1);
     const runs = intOption(parsed, "simulate", "runs", 1, 1);
+    const workers = parsed.values.workers === undefined ? undefined : intOption(parsed, "simulate", "workers", 1, 1);
     if (parsed.values.on !== undefined && parsed.values.on !== "kind") {
       throw new CliError(`opdeploy simulate: --on must be "kind" (got "${String(parsed.values.on)}")`);
     }
@@ -150,7 +153,7 @@ export const simulateCommand: Command = {
     }
 
     if (runs > 1) {
-      const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, from });
+      const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, from, ...(workers !== undefined ? { workers } : {}) });
       if (format === "json") await emit(JSON.stringify(risk, null, 2));
       else if (format === "markdown" || format === "html") await emit(renderRiskMarkdown(risk));
       else await emit(formatRiskText(risk));
