@@ -9,9 +9,9 @@ import type { Plan } from "../plan/model.js";
 import { clusterAllocatable } from "../report/allocatable.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory, share } from "./describe.js";
-import { fitPlan } from "./fit-plan.js";
+import { fitPlanCached } from "./fit-plan.js";
 
-export function checkCapacity(plan: Plan, fit = fitPlan(plan)): Finding[] {
+export function checkCapacity(plan: Plan, fit = fitPlanCached(plan)): Finding[] {
   const pending = fit.firstPending;
   if (!pending || fit.unschedulable.has(pending.service)) return [];
   const phase = plan.phases[pending.phaseIndex]!;

@@ -12,6 +12,7 @@
  */
 import type { Plan, Service } from "../plan/model.js";
 import { placeServices } from "../report/placement.js";
+import { fitsNode } from "../scheduling/filter.js";
 import { NodePacking, type PackedPod } from "../scheduling/packing.js";
 import type { ResourcePair } from "../scheduling/pod-request.js";
 
@@ -71,15 +72,37 @@ function batchPods(services: readonly Service[]): PackedPod[] {
  * Places every pod of the plan, in rollout order, on the plan's empty cluster with the
  * kube-scheduler's filters and scores: which services fit no node, and the first pod left Pending.
  */
+/** What fitPlan reads of a plan, as text: a cached answer is reused only while this is unchanged. */
+function fitInputs(plan: Plan, seed: number): string {
+  const services = [...plan.services.values()].map((s) => [s.name, s.requests, s.limits.memory, s.limits.cpu, s.replicas, s.priority, s.kind]);
+  const phases = plan.phases.map((p) => p.batches.map((b) => b.services));
+  return JSON.stringify([seed, plan.cluster.nodes.map((g) => [g.count, g.name, g.memory, g.cpu, g.pods]), plan.cluster.reserved, plan.cluster.overhead, services, phases]);
+}
+
+let last: { plan: Plan; inputs: string; report: FitReport } | undefined;
+
+/**
+ * `fitPlan`, reusing the previous answer when asked again about the same, unchanged plan: the
+ * `unschedulable` and `capacity-exceeded` checks both read it during one `checkPlan`.
+ */
+export function fitPlanCached(plan: Plan, seed = 1): FitReport {
+  const inputs = fitInputs(plan, seed);
+  if (last && last.plan === plan && last.inputs === inputs) return last.report;
+  const report = fitPlan(plan, seed);
+  last = { plan, inputs, report };
+  return report;
+}
+
 export function fitPlan(plan: Plan, seed = 1): FitReport {
   const unschedulable = new Map<string, string>();
-  // One trial per distinct request: 100k services share a handful of sizes.
+  // One trial per distinct request on one empty cluster: 100k services share a handful of sizes.
+  const empty = NodePacking.forCluster(plan.cluster, seed);
   const trials = new Map<string, string | undefined>();
   for (const service of plan.services.values()) {
     const [pod] = servicePods(service, 1);
     if (!pod) continue;
     const key = `${pod.request.memory}/${pod.request.cpu}/${pod.priority}`;
-    if (!trials.has(key)) trials.set(key, NodePacking.forCluster(plan.cluster, seed).place(pod).message);
+    if (!trials.has(key)) trials.set(key, empty.nodes.some((node) => fitsNode(pod, node)) ? undefined : empty.trial(pod).message);
     const message = trials.get(key);
     if (message !== undefined) unschedulable.set(service.name, message);
   }

@@ -9,9 +9,9 @@ import type { Plan } from "../plan/model.js";
 import { clusterNodes } from "../scheduling/nodes.js";
 import type { Finding } from "./finding.js";
 import { cpu, makeFinding, memory } from "./describe.js";
-import { fitPlan, servicePodRequest } from "./fit-plan.js";
+import { fitPlanCached, servicePodRequest } from "./fit-plan.js";
 
-export function checkSchedulable(plan: Plan, fit = fitPlan(plan)): Finding[] {
+export function checkSchedulable(plan: Plan, fit = fitPlanCached(plan)): Finding[] {
   const findings: Finding[] = [];
   if (fit.unschedulable.size === 0) return findings;
   const nodes = clusterNodes(plan.cluster);

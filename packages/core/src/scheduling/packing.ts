@@ -110,6 +110,11 @@ export class NodePacking {
     );
   }
 
+  /** A scheduling cycle for the pod without binding it: where it would go, or why it cannot. */
+  trial(pod: PackedPod): ScheduleResult<PackingNode> {
+    return scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority), { ...this.rotation });
+  }
+
   /** Runs a scheduling cycle for the pod and binds it to the chosen node. */
   place(pod: PackedPod): ScheduleResult<PackingNode> {
     const result = scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority), this.rotation);
