@@ -163,7 +163,7 @@ export async function runDeploy(inputs: DeployInputs): Promise<void> {
     if (inputs.mode === "deploy") {
       let preflightSection = "";
       if (!inputs.skipPreflight) {
-        const checked = await runPreflight(cluster, plan, displayName, kubeconfig.secrets, inputs.dryRun);
+        const checked = await runPreflight(cluster, plan, displayName, kubeconfig.secrets, inputs.dryRun, document.manifests);
         preflightSection = checked.markdown;
         if (!checked.allowed) {
           verdict = "not-run";

@@ -6,7 +6,7 @@
  * refuse the deploy (verdict not-run) unless `skip-preflight: true`.
  */
 import * as core from "@actions/core";
-import type { Plan } from "@openpolicy/core";
+import type { ManifestText, Plan } from "@openpolicy/core";
 import { findingsTable } from "@openpolicy/simulator";
 import { preflight, redactCredentials, type KubernetesCluster } from "@openpolicy/simulator/kubernetes";
 import { annotateFindings } from "./annotations.js";
@@ -17,8 +17,8 @@ export interface PreflightOutcome {
   markdown: string;
 }
 
-export async function runPreflight(cluster: KubernetesCluster, plan: Plan, displayName: string, secrets: readonly string[], dryRun: boolean): Promise<PreflightOutcome> {
-  const report = await preflight(cluster, plan, { dryRun });
+export async function runPreflight(cluster: KubernetesCluster, plan: Plan, displayName: string, secrets: readonly string[], dryRun: boolean, manifests: readonly ManifestText[] = []): Promise<PreflightOutcome> {
+  const report = await preflight(cluster, plan, { dryRun, manifests });
   const findings = report.findings.map((f) => ({ ...f, message: redactCredentials(f.message, [...secrets]) }));
   // The connection already warned about a missing metrics-server: not annotated twice (the summary lists it).
   annotateFindings(findings.filter((f) => f.rule !== "preflight-no-metrics"));

@@ -99,7 +99,7 @@ export const deployCommand: Command = {
     const progress = createProgress(io);
     try {
       // Preflight (docs/preflight.md): after the guard, before anything is applied; read-only.
-      if (parsed.values["skip-preflight"] !== true && !(await preflightBeforeDeploy(k8s, cluster, doc.plan, io, redact, dryRun, phase))) {
+      if (parsed.values["skip-preflight"] !== true && !(await preflightBeforeDeploy(k8s, cluster, doc.plan, io, redact, dryRun, phase, doc.manifests))) {
         throw new CliError(`opdeploy deploy: refusing to deploy ${file}: preflight found blocking problems (above; --skip-preflight deploys anyway); nothing was applied`, EXIT.failed);
       }
       const outcome = await withInterrupt(io, "opdeploy deploy: interrupted; stopping at the next step boundary (Ctrl-C again to exit at once)", (signal) =>

@@ -4,7 +4,7 @@
  * RBAC, metrics-server) — the first step of `deploy` too. Findings print as `check`'s do (text,
  * JSON, SARIF). Exit 0 (nothing blocks), 1 (error findings), 3 (cluster unreachable or refusing).
  */
-import { findingsToJson, findingsToSarif, formatFindingsText, readPlanDocument, type Finding, type Plan } from "@openpolicy/core";
+import { findingsToJson, findingsToSarif, formatFindingsText, readPlanDocument, type Finding, type ManifestText, type Plan } from "@openpolicy/core";
 import type { Io } from "../cli-io.js";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
@@ -26,8 +26,9 @@ export async function preflightBeforeDeploy(
   redact: (text: string) => string,
   dryRun: boolean,
   phase: string | undefined,
+  manifests: readonly ManifestText[] = [],
 ): Promise<boolean> {
-  const report = await k8s.preflight(cluster, plan, { dryRun, ...(phase !== undefined ? { phase } : {}) });
+  const report = await k8s.preflight(cluster, plan, { dryRun, manifests, ...(phase !== undefined ? { phase } : {}) });
   const shown = report.findings.filter((f) => f.rule !== "preflight-no-metrics");
   if (shown.length > 0) io.err(redact(`preflight (namespace ${report.namespace}):\n${formatFindingsText(shown, { color: io.errColor })}`.trimEnd()));
   return !report.blocking;
@@ -60,7 +61,7 @@ export const preflightCommand: Command = {
       throw new CliError(`opdeploy preflight: ${redact(messageOf(error))}`, EXIT.cluster);
     }
     try {
-      const report = await k8s.preflight({ api, namespace: target.namespace }, doc.plan);
+      const report = await k8s.preflight({ api, namespace: target.namespace }, doc.plan, { manifests: doc.manifests });
       if (format === "text") io.err(`preflight of ${file} against ${redact(api.server)}, namespace ${target.namespace}`);
       print(io, format, report.findings, redact);
       return report.blocking ? EXIT.failed : EXIT.ok;

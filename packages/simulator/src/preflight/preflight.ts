@@ -7,7 +7,7 @@
  * Blocking = any error finding. A cluster that cannot be reached, or that refuses our
  * credentials (401), throws a ClusterError instead (the CLI's exit 3).
  */
-import type { Finding, Plan } from "@openpolicy/core";
+import type { Finding, ManifestText, Plan } from "@openpolicy/core";
 import { collectionPath } from "../cluster/kubernetes/kube-api.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
 import { planWorkloads } from "../cluster/plan-workloads.js";
@@ -34,6 +34,8 @@ export interface PreflightOptions {
    * images, references and requests); the earlier ones are already on the cluster.
    */
   phase?: string;
+  /** The files services name in `manifests:`: those services are checked with the user's objects, as deploy applies them. */
+  manifests?: readonly ManifestText[];
 }
 
 export interface PreflightReport {
@@ -60,7 +62,7 @@ export async function preflight(target: PreflightTarget, whole: Plan, options: P
   const upTo = options.phase !== undefined ? whole.phases.findIndex((p) => p.name === options.phase) : -1;
   const plan = upTo >= 0 ? { ...whole, phases: whole.phases.slice(0, upTo + 1) } : whole;
   const early: Finding[] = [];
-  const workloads = options.workloads ?? planWorkloads({ namespace });
+  const workloads = options.workloads ?? planWorkloads({ namespace, ...(options.manifests ? { manifests: options.manifests } : {}) });
   // The first read also tells whether the server answers at all: a network failure throws here.
   const nodes = await readList(api, collectionPath("v1", "nodes"));
   let pods = await readList(api, collectionPath("v1", "pods"));
