@@ -6,13 +6,14 @@
  *
  *   pnpm bench            all benchmarks, Markdown table on stdout, JSON in bench-results.json
  *   pnpm bench --quick    fewer repetitions (a smoke run)
+ *   pnpm bench --only=scale   one group (check, cli, simulate, action, scale: issue 9)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { checkPlan, parsePlanDocument, parsePlanText } from "@openpolicy/core";
-import { simulate } from "@openpolicy/simulator";
+import { assessRisk, riskWorkerCount, simulate } from "@openpolicy/simulator";
 import { generatePlanYaml } from "./bench/generate-plan.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -138,6 +139,52 @@ if (want("action")) {
   const sizeKiB = Number(/([\d.,]+)\s*KiB/i.exec(out)?.[1]?.replace(",", ""));
   if (Number.isFinite(medianMs)) figures.push({ name: "action: bundled action on the example (simulate, end to end)", median: medianMs, unit: "ms", runs: quick ? 3 : 10, min: 0, max: 0, goal: "< 2000 ms" });
   if (Number.isFinite(sizeKiB)) figures.push({ name: "action: bundle size (dist/index.js)", median: sizeKiB, unit: "KiB", runs: 1, min: 0, max: 0 });
+}
+
+// --- issue 9: scale ------------------------------------------------------------------------------
+if (want("scale")) {
+  const scale = (args: string[]) =>
+    JSON.parse(execFileSync(process.execPath, ["--conditions=source", "--import", "tsx", `${root}scripts/bench/check-scale.ts`, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 }) || "{}") as {
+      readMs: number;
+      checkMs: number;
+      findings: number;
+      readRssMiB: number;
+      maxRssMiB: number;
+    };
+  const dir = mkdtempSync(`${tmpdir()}/opdeploy-bench-`);
+  try {
+    const cases = [
+      { kind: "unknown", services: 10_000, goal: "< 1000 ms", what: "10,000 services, every one with findings (unknown dependency, same-batch order, no validation)" },
+      { kind: "star", services: 2_000, goal: undefined, what: '2,000 services all on dependsOn: "*" (one batch)' },
+      { kind: "plain", services: 100_000, goal: "peak RSS < 1024 MiB", what: "100,000 services (generated, 1,000 nodes)" },
+    ];
+    for (const c of cases) {
+      const file = `${dir}/${c.kind}-${c.services}.yaml`;
+      scale(["write", c.kind, String(c.services), file]);
+      const runs = quick || c.services >= 100_000 ? 1 : 3;
+      const results = Array.from({ length: runs }, () => scale(["check", file]));
+      const last = results[results.length - 1]!;
+      const peak = Math.max(...results.map((r) => r.maxRssMiB));
+      record(
+        `check: ${c.what}, check only (read ${median(results.map((r) => r.readMs)).toFixed(0)} ms)`,
+        results.map((r) => r.checkMs),
+        "ms",
+        c.goal,
+        `${last.findings.toLocaleString("en")} findings; peak RSS ${peak.toFixed(0)} MiB (${last.readRssMiB.toFixed(0)} MiB after reading)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // --runs over worker threads: the same 10,000 seeds on one thread and on the default threads.
+  const plan = parsePlanText(readFileSync(`${root}examples/openpolicy/plan.fixed.yaml`, "utf8"), "plan.fixed.yaml");
+  const runs = quick ? 1_000 : 10_000;
+  const threads = riskWorkerCount({ runs });
+  const oneThread = await timeIt(() => assessRisk(plan, { runs, seed0: 1, workers: 1 }), quick ? 1 : 3, 0);
+  const spread = await timeIt(() => assessRisk(plan, { runs, seed0: 1 }), quick ? 1 : 3, 0);
+  record(`simulate --runs ${runs.toLocaleString("en")}: one thread`, oneThread, "ms");
+  record(`simulate --runs ${runs.toLocaleString("en")}: ${threads} worker thread${threads === 1 ? "" : "s"} (default)`, spread, "ms", "faster than one thread", `${cpus().length} cores shared with other work; summary identical (risk-parallel.test.ts)`);
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
