@@ -7,7 +7,7 @@ import type { SchedulingNode, SchedulingPod } from "./filter.js";
 import { clusterNodes, kindSystemPods } from "./nodes.js";
 import { nonZeroRequest, type ResourcePair } from "./pod-request.js";
 import { mulberry32 } from "./prng.js";
-import { scheduleOne, type NodeRotation, type ScheduleResult, type Victims } from "./schedule.js";
+import { scheduleOne, type NodeRotation, type ScheduleOptions, type ScheduleResult, type Victims } from "./schedule.js";
 
 /** A pod placed by {@link NodePacking}, with the service it belongs to. */
 export interface PackedPod extends SchedulingPod {
@@ -20,6 +20,8 @@ export class PackingNode implements SchedulingNode {
   readonly requested: ResourcePair = { cpu: 0, memory: 0 };
   readonly nonZeroRequested: ResourcePair = { cpu: 0, memory: 0 };
   readonly pods: PackedPod[] = [];
+  /** Pods per owner, for PodTopologySpread's count of matching pods. */
+  private readonly owners = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -30,6 +32,11 @@ export class PackingNode implements SchedulingNode {
 
   get podCount(): number {
     return this.pods.length;
+  }
+
+  /** Pods of `owner` on the node (the default spread selector matches a workload's own pods). */
+  podsOf(owner: string): number {
+    return this.owners.get(owner) ?? 0;
   }
 
   add(pod: PackedPod): void {
@@ -45,6 +52,7 @@ export class PackingNode implements SchedulingNode {
   }
 
   private count(pod: PackedPod, sign: 1 | -1): void {
+    this.owners.set(pod.owner, (this.owners.get(pod.owner) ?? 0) + sign);
     const nz = nonZeroRequest(pod.request);
     this.requested.cpu += sign * pod.request.cpu;
     this.requested.memory += sign * pod.request.memory;
@@ -110,14 +118,23 @@ export class NodePacking {
     );
   }
 
+  private options(pod: PackedPod, rotation: NodeRotation): ScheduleOptions<PackingNode> {
+    return {
+      random: this.random,
+      victimsOn: (node, priority) => lowerPriorityPods(node.pods, priority),
+      rotation,
+      matchingPodsOn: (node) => node.podsOf(pod.owner),
+    };
+  }
+
   /** A scheduling cycle for the pod without binding it: where it would go, or why it cannot. */
   trial(pod: PackedPod): ScheduleResult<PackingNode> {
-    return scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority), { ...this.rotation });
+    return scheduleOne(pod, this.nodes, this.options(pod, { ...this.rotation }));
   }
 
   /** Runs a scheduling cycle for the pod and binds it to the chosen node. */
   place(pod: PackedPod): ScheduleResult<PackingNode> {
-    const result = scheduleOne(pod, this.nodes, this.random, (node, priority) => lowerPriorityPods(node.pods, priority), this.rotation);
+    const result = scheduleOne(pod, this.nodes, this.options(pod, this.rotation));
     if (result.node) result.node.add(pod);
     return result;
   }

@@ -6,7 +6,7 @@
 import { filterNode, fitsNode, type SchedulingNode, type SchedulingPod } from "./filter.js";
 import { failedSchedulingMessage, type PreemptionVerdict } from "./message.js";
 import type { ResourcePair } from "./pod-request.js";
-import { resourceScore } from "./score.js";
+import { DEFAULT_SCORE_WEIGHTS, resourceScore, topologySpreadScores } from "./score.js";
 
 /** Lower-priority pods on a node: what DefaultPreemption could evict. */
 export interface Victims {
@@ -54,39 +54,53 @@ function findFeasibleNodes<N extends SchedulingNode>(pod: SchedulingPod, nodes: 
   return feasible;
 }
 
+export interface ScheduleOptions<N> {
+  /** The tie-break stream (see `scheduleOne`). */
+  random: () => number;
+  /** Lower-priority pods on a node, for the preemption part of the message. */
+  victimsOn?: (node: N, priority: number) => Victims;
+  /** The scheduler's rotating start (one per scheduler); a fresh one when absent. */
+  rotation?: NodeRotation;
+  /** Pods on the node matching the pod's default spread selector; no PodTopologySpread score when absent. */
+  matchingPodsOn?: (node: N) => number;
+}
+
+export function scheduleOne<N extends SchedulingNode>(pod: SchedulingPod, nodes: readonly N[], options: ScheduleOptions<N>): ScheduleResult<N> {
+  const feasible = findFeasibleNodes(pod, nodes, options.rotation ?? { nextStartNodeIndex: 0 });
+  if (feasible.length === 1) return { node: feasible[0]! };
+  if (feasible.length > 1) return { node: selectHost(pod, feasible, options) };
+  return { message: unschedulableMessage(pod, nodes, options.victimsOn) };
+}
+
 /**
  * selectHost (schedule_one.go): the highest total score wins; among equal scores upstream picks
  * uniformly at random (reservoir sampling with math/rand). Here `random` (a seeded PRNG, values in
  * [0, 1)) stands in for math/rand, so a run is repeatable for a seed: the n-th tied node replaces
  * the choice when `random() · n < 1`. The scheduler does not score when only one node is feasible,
- * and neither do we (no random draw).
+ * and neither do we (no random draw). Totals: LeastAllocated + BalancedAllocation (weight 1 each)
+ * + 2 × PodTopologySpread when the pod has an owner to spread.
  */
-export function scheduleOne<N extends SchedulingNode>(
-  pod: SchedulingPod,
-  nodes: readonly N[],
-  random: () => number,
-  victimsOn?: (node: N, priority: number) => Victims,
-  rotation: NodeRotation = { nextStartNodeIndex: 0 },
-): ScheduleResult<N> {
-  const feasible = findFeasibleNodes(pod, nodes, rotation);
-  if (feasible.length === 1) return { node: feasible[0]! };
-  if (feasible.length > 1) {
-    let best = feasible[0]!;
-    let bestScore = -1;
-    let ties = 0;
-    for (const node of feasible) {
-      const score = resourceScore(pod.request, node);
-      if (score > bestScore) {
-        best = node;
-        bestScore = score;
-        ties = 1;
-      } else if (score === bestScore) {
-        ties++;
-        if (random() * ties < 1) best = node;
-      }
+function selectHost<N extends SchedulingNode>(pod: SchedulingPod, feasible: readonly N[], options: ScheduleOptions<N>): N {
+  const { matchingPodsOn } = options;
+  const spread = matchingPodsOn ? topologySpreadScores(feasible.map((node) => matchingPodsOn(node))) : undefined;
+  let best = feasible[0]!;
+  let bestScore = -1;
+  let ties = 0;
+  feasible.forEach((node, i) => {
+    const score = resourceScore(pod.request, node) + (spread ? DEFAULT_SCORE_WEIGHTS.podTopologySpread * spread[i]! : 0);
+    if (score > bestScore) {
+      best = node;
+      bestScore = score;
+      ties = 1;
+    } else if (score === bestScore) {
+      ties++;
+      if (options.random() * ties < 1) best = node;
     }
-    return { node: best };
-  }
+  });
+  return best;
+}
+
+function unschedulableMessage<N extends SchedulingNode>(pod: SchedulingPod, nodes: readonly N[], victimsOn: ScheduleOptions<N>["victimsOn"]): string {
   const preemption: PreemptionVerdict[] = nodes.map((node) => {
     const verdict = filterNode(pod, node);
     const victims = verdict.unresolvable || !victimsOn ? { pods: 0, requested: { cpu: 0, memory: 0 } } : victimsOn(node, pod.priority);
@@ -104,5 +118,5 @@ export function scheduleOne<N extends SchedulingNode>(
           }).reasons;
     return { verdict, victims: victims.pods, afterVictims };
   });
-  return { message: failedSchedulingMessage(preemption) };
+  return failedSchedulingMessage(preemption);
 }

@@ -1,17 +1,20 @@
 /**
  * The default profile's resource scores (kubernetes pkg/scheduler/framework/plugins/noderesources):
  * NodeResourcesFit with the LeastAllocated strategy and NodeResourcesBalancedAllocation, each
- * 0–100 and weight 1 (pkg/scheduler/apis/config/v1/default_plugins.go). The other default score
- * plugins (TaintToleration, NodeAffinity, ImageLocality, PodTopologySpread, InterPodAffinity,
- * VolumeBinding) give every node of our clusters the same score, except PodTopologySpread's
- * system defaults, which are not modelled (docs/simulator.md).
+ * 0–100 and weight 1 (pkg/scheduler/apis/config/v1/default_plugins.go). PodTopologySpread's
+ * system defaults score with weight 2 (below). The other default score plugins (TaintToleration,
+ * NodeAffinity, ImageLocality, InterPodAffinity, VolumeBinding) give every node of our clusters
+ * the same score.
  */
 import { nonZeroRequest, type ResourcePair } from "./pod-request.js";
 
 export const MAX_NODE_SCORE = 100;
 
-/** Weights of the two scores we compute, as in the default plugin set. */
-export const DEFAULT_SCORE_WEIGHTS = { leastAllocated: 1, balancedAllocation: 1 } as const;
+/** Weights of the scores we compute, as in the default plugin set. */
+export const DEFAULT_SCORE_WEIGHTS = { leastAllocated: 1, balancedAllocation: 1, podTopologySpread: 2 } as const;
+
+/** The system default constraint on kubernetes.io/hostname (podtopologyspread/plugin.go systemDefaultConstraints). */
+export const SYSTEM_DEFAULT_HOSTNAME_MAX_SKEW = 3;
 
 /**
  * least_allocated.go: per resource `(allocatable − requested) · 100 / allocatable` (integer
@@ -58,4 +61,20 @@ export function resourceScore(pod: ResourcePair, node: { allocatable: ResourcePa
     DEFAULT_SCORE_WEIGHTS.leastAllocated * leastAllocatedScore(pod, node.allocatable, node.nonZeroRequested) +
     DEFAULT_SCORE_WEIGHTS.balancedAllocation * balancedAllocationScore(pod, node.allocatable, node.requested)
   );
+}
+
+/**
+ * PodTopologySpread with its system default constraints (plugins/podtopologyspread/scoring.go),
+ * over the feasible nodes, given how many pods matching the pod's default selector (same owner and,
+ * for a ReplicaSet, same pod-template-hash; terminating pods excluded) each already runs. Only the
+ * hostname constraint (maxSkew 3) applies: our nodes carry no zone label, and the zone constraint
+ * skips nodes without one. Per node `round(count · ln(n + 2) + maxSkew − 1)`, then NormalizeScore:
+ * `100 · (max + min − s) / max` in integer arithmetic, every node 100 when max is 0.
+ */
+export function topologySpreadScores(matchingPods: readonly number[]): number[] {
+  const weight = Math.log(matchingPods.length + 2);
+  const raw = matchingPods.map((count) => Math.round(count * weight + (SYSTEM_DEFAULT_HOSTNAME_MAX_SKEW - 1)));
+  const max = Math.max(0, ...raw);
+  const min = Math.min(...raw);
+  return raw.map((score) => (max === 0 ? MAX_NODE_SCORE : Math.trunc((MAX_NODE_SCORE * (max + min - score)) / max)));
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { balancedAllocationScore, failedSchedulingMessage, fitErrorMessage, insufficientResources, leastAllocatedScore, podRequest, podRequests, resourceScore, scheduleOne } from "../../src/index.js";
-import { numFeasibleNodesToFind } from "@openpolicy/core";
+import { numFeasibleNodesToFind, topologySpreadScores } from "@openpolicy/core";
 import type { ResourcePair } from "../../src/index.js";
 
 const r = (cpu: number, memory: number): ResourcePair => ({ cpu, memory });
@@ -120,7 +120,7 @@ describe("scheduleOne: default weights and selectHost", () => {
     const pod = { request: r(1000, 1000), priority: 0 };
     expect(resourceScore(pod.request, a)).toBe(150);
     expect(resourceScore(pod.request, b)).toBe(125);
-    expect(scheduleOne(pod, [b, a], () => 0.99).node?.name).toBe("node-a");
+    expect(scheduleOne(pod, [b, a], { random: () => 0.99 }).node?.name).toBe("node-a");
   });
   it("picks among equal scores with the seeded stream: the n-th tie replaces the choice when random·n < 1", () => {
     const nodes = [node("n1", r(4000, 4000), r(0, 0)), node("n2", r(4000, 4000), r(0, 0)), node("n3", r(4000, 4000), r(0, 0))];
@@ -130,9 +130,9 @@ describe("scheduleOne: default weights and selectHost", () => {
       return () => values[i++]!;
     };
     // n2: 0.4·2 = 0.8 < 1 → n2; n3: 0.5·3 = 1.5 → keep n2.
-    expect(scheduleOne(pod, nodes, draws([0.4, 0.5])).node?.name).toBe("n2");
+    expect(scheduleOne(pod, nodes, { random: draws([0.4, 0.5]) }).node?.name).toBe("n2");
     // n2: 0.6·2 = 1.2 → keep n1; n3: 0.2·3 = 0.6 < 1 → n3.
-    expect(scheduleOne(pod, nodes, draws([0.6, 0.2])).node?.name).toBe("n3");
+    expect(scheduleOne(pod, nodes, { random: draws([0.6, 0.2]) }).node?.name).toBe("n3");
   });
 });
 
@@ -201,10 +201,33 @@ describe("numFeasibleNodesToFind and the rotating start (schedule_one.go)", () =
     }));
     const rotation = { nextStartNodeIndex: 0 };
     // 150 nodes: max(100, 150 · 48%) = 100 nodes are filtered, all feasible and tied.
-    scheduleOne({ request: r(100, 100), priority: 0 }, nodes, () => 0.99, undefined, rotation);
+    scheduleOne({ request: r(100, 100), priority: 0 }, nodes, { random: () => 0.99, rotation });
     expect(rotation.nextStartNodeIndex).toBe(100);
     // The next cycle looks at n100 … n149 then n0 … n49; with every draw ≥ 1/n the first stays.
-    expect(scheduleOne({ request: r(100, 100), priority: 0 }, nodes, () => 0.99, undefined, rotation).node?.name).toBe("n100");
+    expect(scheduleOne({ request: r(100, 100), priority: 0 }, nodes, { random: () => 0.99, rotation }).node?.name).toBe("n100");
     expect(rotation.nextStartNodeIndex).toBe(50);
+  });
+});
+
+/**
+ * PodTopologySpread system defaults, scoring (plugins/podtopologyspread/scoring.go): hostname
+ * constraint maxSkew 3, weight ln(n + 2), NormalizeScore 100 · (max + min − s) / max.
+ */
+describe("PodTopologySpread system default scores", () => {
+  it("3 nodes with 0, 1 and 2 matching pods: raw 2, 4, 5 → 100, 60, 40", () => {
+    // ln 5 = 1.609: round(0 + 2) = 2, round(1.609 + 2) = 4, round(3.219 + 2) = 5.
+    expect(topologySpreadScores([0, 1, 2])).toEqual([100, 60, 40]);
+  });
+  it("no matching pod anywhere: raw maxSkew − 1 = 2 everywhere → every node 100", () => {
+    expect(topologySpreadScores([0, 0])).toEqual([100, 100]);
+  });
+  it("weighs 2 against the resource scores: the node without a sibling wins a resource tie", () => {
+    const node = (name: string) => ({ name, allocatable: r(4000, 4000), allocatablePods: 110, requested: r(1000, 1000), nonZeroRequested: r(1000, 1000), podCount: 1, taints: [] });
+    const nodes = [node("has-sibling"), node("empty-of-it")];
+    const result = scheduleOne({ request: r(100, 100), priority: 0 }, nodes, {
+      random: () => 0,
+      matchingPodsOn: (n) => (n.name === "has-sibling" ? 1 : 0),
+    });
+    expect(result.node?.name).toBe("empty-of-it");
   });
 });

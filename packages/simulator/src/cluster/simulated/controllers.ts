@@ -9,7 +9,7 @@ import type { WorkloadSpec } from "../workload-spec.js";
 import { templateHash } from "../workload-spec.js";
 import type { SimContext } from "./context.js";
 import { podGone, startContainer } from "./kubelet.js";
-import { bind } from "./scheduler.js";
+import { bind, countSpread } from "./scheduler.js";
 import { workloadSummary } from "./views.js";
 import type { SimNode, SimPod, SimWorkload } from "./sim-types.js";
 
@@ -252,6 +252,7 @@ export function terminatePod(ctx: SimContext, pod: SimPod): void {
     podGone(ctx, pod);
     return;
   }
+  countSpread(node, pod, -1);
   node.terminatingRequested.memory += pod.request.memory;
   node.terminatingRequested.cpu += pod.request.cpu;
   if (!pod.containerRunning) {

@@ -6,7 +6,7 @@ import { restartDelaySeconds, BACKOFF_RESET_SECONDS } from "./backoff.js";
 import type { WorkloadSpec } from "../workload-spec.js";
 import type { SimContext } from "./context.js";
 import { hostMemoryUsed } from "./eviction.js";
-import { refreshTaints } from "./scheduler.js";
+import { countSpread, refreshTaints } from "./scheduler.js";
 import { CONTAINER_START_SECONDS, formatMi, OOM_AFTER_SECONDS, STARTUP_JITTER, type SimNode, type SimPod } from "./sim-types.js";
 
 export function startContainer(ctx: SimContext, pod: SimPod, withEvents: boolean): void {
@@ -150,6 +150,7 @@ export function podGone(ctx: SimContext, pod: SimPod): void {
   if (node) {
     setUsage(ctx, pod, 0, 0);
     node.pods.delete(pod);
+    if (!pod.terminating) countSpread(node, pod, -1);
     node.requested.memory -= pod.request.memory;
     node.requested.cpu -= pod.request.cpu;
     node.nonZeroRequested.memory -= pod.nonZero.memory;

@@ -9,13 +9,30 @@ import { CONTAINER_START_SECONDS, type SimNode, type SimPod } from "./sim-types.
 /** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
 export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode; message?: string } {
   const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
-  return scheduleOne(
-    schedulingPod,
-    ctx.nodeList,
-    ctx.tieBreak,
-    (node, priority) => lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
-    ctx.rotation,
-  );
+  const key = spreadKey(pod);
+  return scheduleOne(schedulingPod, ctx.nodeList, {
+    random: ctx.tieBreak,
+    victimsOn: (node, priority) => lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
+    rotation: ctx.rotation,
+    matchingPodsOn: (node) => node.spread.get(key) ?? 0,
+  });
+}
+
+/**
+ * Which pods the default spread selector of `pod` matches (podtopologyspread DefaultSelector: the
+ * selectors of its Services and owner merged): a ReplicaSet's selector carries the
+ * pod-template-hash, so a Deployment's pods count per revision; a StatefulSet's does not.
+ */
+function spreadKey(pod: SimPod): string {
+  return pod.spec.kind === "StatefulSet" ? pod.workload.name : `${pod.workload.name}@${pod.revision}`;
+}
+
+/** Counts a bound pod in (+1) or out (−1) of its node's spread counts. */
+export function countSpread(node: SimNode, pod: SimPod, delta: 1 | -1): void {
+  const key = spreadKey(pod);
+  const next = (node.spread.get(key) ?? 0) + delta;
+  if (next > 0) node.spread.set(key, next);
+  else node.spread.delete(key);
 }
 
 export function pickNode(ctx: SimContext, pod: SimPod): SimNode | undefined {
@@ -69,6 +86,7 @@ export function bind(ctx: SimContext, pod: SimPod, node: SimNode, withEvents: bo
   pod.reason = undefined;
   pod.message = undefined;
   node.pods.add(pod);
+  countSpread(node, pod, 1);
   node.requested.memory += pod.request.memory;
   node.requested.cpu += pod.request.cpu;
   node.nonZeroRequested.memory += pod.nonZero.memory;

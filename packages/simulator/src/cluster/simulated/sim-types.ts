@@ -69,6 +69,8 @@ export interface SimNode {
   usedMemory: number;
   usedCpu: number;
   pods: Set<SimPod>;
+  /** Pods per spread key (`spreadKey`), terminating ones left out: PodTopologySpread's counts. */
+  spread: Map<string, number>;
   ready: boolean;
   memoryPressure: boolean;
 }

@@ -80,6 +80,7 @@ export class SimulatedCluster implements Cluster {
         usedMemory: 0,
         usedCpu: 0,
         pods: new Set(),
+        spread: new Map(),
         ready: true,
         memoryPressure: false,
       };
