@@ -1,11 +1,15 @@
-import type { Plan, Phase, Service, Batch } from "@openpolicy/core";
-import { laterPhaseServices, measureGate, percentOf } from "./gates.js";
+import type { Plan, Service, Batch } from "@openpolicy/core";
+import { laterPhaseServices, measureGate } from "./gates.js";
 import { checkPhasePrerequisites } from "./phase-prerequisites.js";
 import { restoreServices } from "./restore.js";
 import { describeGateOutcome } from "../report/timeline.js";
 import { diagnoseService } from "./diagnose.js";
-import type { Cluster, ClusterView, NodeStatus, WaitResult, WorkloadSummary } from "../cluster/cluster.js";
-import { CONTAINER_START_FAILURES } from "../cluster/cluster.js";
+import { EventLog } from "./event-log.js";
+import { MemorySampler } from "./memory-sampler.js";
+import type { Outcome } from "./outcome.js";
+import { RollbackTriggers } from "./rollback-triggers.js";
+import { stepFailure } from "./step-failure.js";
+import type { Cluster, ClusterView, NodeStatus, WaitResult } from "../cluster/cluster.js";
 import type { WorkloadSpec } from "../cluster/workload-spec.js";
 import type { WorkloadSource } from "../cluster/plan-workloads.js";
 import { defaultPlanWorkloads } from "../cluster/plan-workloads.js";
@@ -14,100 +18,18 @@ import type {
   Failure,
   FailureReason,
   GateResult,
-  MemorySample,
   NodeSummary,
   PhaseResult,
-  ResultEvent,
   ResultEventType,
   RollbackResult,
   SimulationResult,
   StepResult,
 } from "./result.js";
 
-/** What `onStep` reports; the real backend persists these to resume an interrupted rollout. */
-export interface StepUpdate {
-  phase: string;
-  batch: string;
-  service: string;
-  status: "started" | "ready" | "succeeded" | "failed" | "rolled-back";
-  t: number;
-  message?: string;
-}
-
-export interface RolloutOptions {
-  /** The plan currently deployed (upgrade): rollback restores its revisions instead of removing. */
-  from?: Plan;
-  onStep?: (update: StepUpdate) => void | Promise<void>;
-  /** Services whose steps an earlier, interrupted run completed: not applied again. */
-  resumeFrom?: readonly string[];
-  /** Seconds to keep watching the rollback triggers at the end of each phase before the gate. */
-  settleSeconds?: number;
-  /** A step fails once one of its pods restarted this many times (a crash loop that will not heal). */
-  crashLoopRestarts?: number;
-  /** Seconds between samples in `memory[]` (doubled when the sample count would exceed `maxSamples`). */
-  sampleSeconds?: number;
-  maxSamples?: number;
-  /** Seconds between evaluations of the latency / error-rate triggers (a metrics scrape interval). */
-  metricsSeconds?: number;
-  /** Recorded in the result. */
-  seed?: number;
-  /**
-   * Run only this phase of the plan (`deploy --phase`). Every service of the earlier phases must
-   * already run on the cluster (else `PhasePrerequisiteError`); the later phases are left alone
-   * and, as for every gate, kept out of this phase's gate.
-   */
-  phase?: string;
-  /**
-   * Where the specs come from (default: core's renderer for each plan, in the plan's namespace).
-   * Both clusters get these specs, so a rehearsal runs the objects a deploy applies.
-   */
-  workloads?: WorkloadSource;
-  /**
-   * The exact specs to restore on rollback, per service (a deploy passes the objects recorded in
-   * the previous revision); services not here are restored from `from` through `workloads`.
-   */
-  previous?: ReadonlyMap<string, WorkloadSpec>;
-  /** Called at every look at the cluster while waiting: the rollout is alive (lease progress). */
-  onObserve?: () => void;
-  /**
-   * Seconds a phase may take; a step still waiting at the phase's deadline fails with
-   * StepTimeout. `deploy` derives it from the plan's `expected:` upper bound with a margin
-   * (expected-durations.ts phaseTimeoutSeconds); undefined (the rehearsal): no phase deadline.
-   */
-  phaseTimeoutSeconds?: (phase: Phase) => number | undefined;
-}
-
-
-export const DEFAULT_SETTLE_SECONDS = 30;
-export const DEFAULT_CRASH_LOOP_RESTARTS = 3;
-
-/** Maps Kubernetes event reasons to result event types. */
-const CLUSTER_EVENT_TYPES: ReadonlySet<string> = new Set<ResultEventType>([
-  "Scheduled",
-  "FailedScheduling",
-  "Started",
-  "Ready",
-  "OOMKilled",
-  "BackOff",
-  "Evicted",
-  "Killing",
-  "Unhealthy",
-  "ProgressDeadlineExceeded",
-  "NodeNotReady",
-  "NodeReady",
-]);
-
-type Outcome =
-  | { kind: "ready" }
-  | { kind: "fail"; reason: FailureReason; service?: string; message: string };
-
-interface EngineEvent extends ResultEvent {
-  rank: number;
-}
-
-/** The rollback triggers of `plan.rollback`, in the order they are evaluated (and reported). */
-type TriggerName = "memory" | "unhealthy" | "latency" | "errorRate";
-const TRIGGER_ORDER: readonly TriggerName[] = ["memory", "unhealthy", "latency", "errorRate"];
+export type { RolloutOptions, StepUpdate } from "./rollout-options.js";
+export { DEFAULT_CRASH_LOOP_RESTARTS, DEFAULT_SETTLE_SECONDS } from "./rollout-options.js";
+import type { RolloutOptions, StepUpdate } from "./rollout-options.js";
+import { DEFAULT_CRASH_LOOP_RESTARTS, DEFAULT_SETTLE_SECONDS } from "./rollout-options.js";
 
 /**
  * Runs a plan against any `Cluster`: phases in order; inside a phase, batches in order and the
@@ -122,13 +44,9 @@ export async function runRollout(cluster: Cluster, plan: Plan, options: RolloutO
 
 class RolloutEngine {
   private readonly startT: number;
-  private readonly events: EngineEvent[] = [];
-  private readonly memory: MemorySample[] = [];
-  private sampleEvery: number;
-  private nextSampleAt: number;
-  private nextMetricsAt: number;
-  private readonly maxSamples: number;
-  private readonly metricsEvery: number;
+  private readonly log: EventLog;
+  private readonly memory: MemorySampler;
+  private readonly triggers: RollbackTriggers;
   private readonly settleSeconds: number;
   private readonly crashLoopRestarts: number;
   /** The running phase's deadline (options.phaseTimeoutSeconds), in cluster time. */
@@ -144,14 +62,6 @@ class RolloutEngine {
   private readonly resumed: Set<string>;
   private failure: Failure | undefined;
   private readonly phaseResults: PhaseResult[];
-  /**
-   * Per trigger whose condition currently holds: since when (cluster time) it has held without
-   * interruption, and how the breach reads at the latest observation. A trigger fires once its
-   * condition has held for `plan.rollback.forSeconds` (Prometheus alerting rules' `for:`).
-   */
-  private readonly breaches = new Map<TriggerName, { since: number; message: string }>();
-  /** Whether latency or error rate is watched (then metrics are scraped every `metricsEvery`). */
-  private readonly scrapesMetrics: boolean;
   private readonly workloads: WorkloadSource;
 
   constructor(
@@ -160,16 +70,13 @@ class RolloutEngine {
     private readonly options: RolloutOptions,
   ) {
     this.startT = cluster.now();
-    this.sampleEvery = options.sampleSeconds ?? 30;
-    this.maxSamples = options.maxSamples ?? 1000;
-    this.metricsEvery = options.metricsSeconds ?? 10;
-    this.nextSampleAt = this.startT;
-    this.nextMetricsAt = this.startT;
+    this.log = new EventLog(cluster, this.startT);
+    this.memory = new MemorySampler(this.startT, options.sampleSeconds ?? 30, options.maxSamples ?? 1000);
+    this.triggers = new RollbackTriggers(plan, this.startT, options.metricsSeconds ?? 10);
     this.settleSeconds = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.crashLoopRestarts = options.crashLoopRestarts ?? DEFAULT_CRASH_LOOP_RESTARTS;
     this.resumed = new Set(options.resumeFrom ?? []);
     this.workloads = options.workloads ?? defaultPlanWorkloads();
-    this.scrapesMetrics = plan.rollback.latency !== undefined || plan.rollback.errorRate !== undefined;
     this.phaseResults = plan.phases.map((phase) => ({
       name: phase.name,
       status: "skipped",
@@ -181,16 +88,8 @@ class RolloutEngine {
     return t - this.startT;
   }
 
-  /**
-   * Records an engine event. `rank` remembers how many cluster events of the same instant had
-   * already happened, so the merged log keeps cause before effect.
-   */
-  private async emit(type: ResultEventType, message: string, service?: string): Promise<void> {
-    const now = this.cluster.now();
-    const before = (await this.cluster.events(now)).length;
-    const event: EngineEvent = { t: this.rel(now), type, message, rank: before };
-    if (service !== undefined) event.service = service;
-    this.events.push(event);
+  private emit(type: ResultEventType, message: string, service?: string): Promise<void> {
+    return this.log.emit(type, message, service);
   }
 
   private service(name: string): Service {
@@ -222,8 +121,8 @@ class RolloutEngine {
       seed: this.options.seed ?? 0,
       durationSeconds: this.rel(this.cluster.now()),
       phases: this.phaseResults,
-      events: await this.mergedEvents(),
-      memory: this.memory,
+      events: await this.log.merged(),
+      memory: this.memory.samples,
       nodes: [],
     };
     // Optional keys before nodes, so the JSON reads in the interface's order.
@@ -327,7 +226,7 @@ class RolloutEngine {
     if (todo.length === 0) return true;
     // Sample memory at the first look after this batch is applied, so the chart steps up when
     // the pods are scheduled rather than at the next periodic sample.
-    this.nextSampleAt = Math.min(this.nextSampleAt, batchStart);
+    this.memory.nextAt = Math.min(this.memory.nextAt, batchStart);
     const specs = new Map<string, WorkloadSpec>(todo.map((s) => [s.name, this.workloads(this.plan, s)]));
     const readyAt = new Map<string, number>();
     const stepTimeout = Math.max(...[...specs.values()].map((s) => s.progressDeadlineSeconds)) + 60;
@@ -344,8 +243,8 @@ class RolloutEngine {
           continue;
         }
         allReady = false;
-        const stepFailure = this.stepFailure(view, w, spec);
-        if (stepFailure) return stepFailure;
+        const failed = stepFailure(view, w, spec, this.crashLoopRestarts);
+        if (failed) return failed;
       }
       return allReady ? ({ kind: "ready" } as Outcome) : undefined;
     }, timeout);
@@ -407,39 +306,6 @@ class RolloutEngine {
   }
 
   /**
-   * Why a step cannot succeed, if it cannot: the Deployment hit its progress deadline, a pod is
-   * crash-looping, or a pod is unschedulable and nothing in flight will make room — no node
-   * would fit it even once every terminating pod is gone (fail fast instead of waiting 600 s).
-   */
-  private stepFailure(view: ClusterView, w: WorkloadSummary, spec: WorkloadSpec): Outcome | undefined {
-    if (w.status === "Failed") {
-      return { kind: "fail", reason: "ProgressDeadlineExceeded", service: w.name, message: `${w.name}: ${w.message ?? "progress deadline exceeded"}` };
-    }
-    if (w.reason !== undefined && CONTAINER_START_FAILURES.has(w.reason)) {
-      return { kind: "fail", reason: "ContainerStartFailed", service: w.name, message: `${w.name}: ${w.reason}${w.message ? `: ${w.message}` : ""}` };
-    }
-    if (w.maxRestarts >= this.crashLoopRestarts) {
-      return {
-        kind: "fail",
-        reason: "CrashLoopBackOff",
-        service: w.name,
-        message: `${w.name}: container restarted ${w.maxRestarts} times (CrashLoopBackOff)`,
-      };
-    }
-    if (w.unschedulablePods > 0 && !roomComing(view.nodes(), spec)) {
-      // The scheduler's message is kept verbatim ("0/1 nodes are available: 1 Insufficient memory.").
-      const why = w.message ?? "unschedulable";
-      return {
-        kind: "fail",
-        reason: "Unschedulable",
-        service: w.name,
-        message: `${w.name}: pod Pending: ${why}${/[.!?]$/.test(why) ? "" : "."} Nothing in flight frees enough resources.`,
-      };
-    }
-    return undefined;
-  }
-
-  /**
    * `cluster.waitFor(check, timeoutSeconds)`, woken up at each metrics scrape and at the moment a
    * pending trigger breach has lasted `forSeconds` — the cluster calls `check` only after changes,
    * and on a quiet cluster a breach must still be seen when it begins and fire on time. With
@@ -454,130 +320,37 @@ class RolloutEngine {
       this.options.onObserve?.();
       const value = check(view);
       if (value !== undefined) return value;
-      return followBreaches && view.now() >= end && this.breaches.size === 0 ? STOP : undefined;
+      return followBreaches && view.now() >= end && !this.triggers.pending ? STOP : undefined;
     };
     for (;;) {
       const now = this.cluster.now();
-      const due = this.nextTriggerDue(now);
+      const due = this.triggers.nextDue(now);
       const limit = followBreaches && due !== undefined ? Math.max(end, due) : end;
       let wakeAt = due !== undefined ? Math.min(due, limit) : limit;
-      if (this.scrapesMetrics && this.nextMetricsAt > now) wakeAt = Math.min(wakeAt, this.nextMetricsAt);
+      if (this.triggers.scrapesMetrics && this.triggers.nextMetricsAt > now) wakeAt = Math.min(wakeAt, this.triggers.nextMetricsAt);
       const waited = await this.cluster.waitFor(watched, Math.max(0, wakeAt - now));
       if (waited.done) return waited.value === STOP ? { done: false, t: waited.t } : { done: true, value: waited.value, t: waited.t };
       const after = this.cluster.now();
-      const dueAfter = this.nextTriggerDue(after);
+      const dueAfter = this.triggers.nextDue(after);
       const limitAfter = followBreaches && dueAfter !== undefined ? Math.max(end, dueAfter) : end;
       // Stop at the limit, and when time did not move (nothing left to wait for) rather than spin.
       if (after >= limitAfter || after <= now) return waited;
     }
   }
 
-  /** Earliest time after `now` at which a pending breach will have lasted `forSeconds`. */
-  private nextTriggerDue(now: number): number | undefined {
-    let due: number | undefined;
-    for (const breach of this.breaches.values()) {
-      const at = breach.since + this.plan.rollback.forSeconds;
-      if (at > now && (due === undefined || at < due)) due = at;
-    }
-    return due;
-  }
-
-  /**
-   * Samples memory and checks the rollback triggers; returns a failure when one fires, i.e. when
-   * its condition has held continuously for `plan.rollback.forSeconds` (0: at once). Memory and
-   * the unhealthy share are observed at every call; latency and error rate at each metrics
-   * scrape, and between scrapes the last scrape stands.
-   */
+  /** Samples memory when due and evaluates the rollback triggers (rollback-triggers.ts). */
   private watch(view: ClusterView): Outcome | undefined {
     const now = view.now();
-    const rollback = this.plan.rollback;
     let nodes: NodeStatus[] | undefined;
-    if (now >= this.nextSampleAt) {
+    if (now >= this.memory.nextAt) {
       nodes = view.nodes();
-      this.sample(nodes, now, false);
+      this.memory.sample(nodes, now, false);
     }
-    if (rollback.memory !== undefined) {
-      nodes ??= view.nodes();
-      let breach: string | undefined;
-      for (const node of nodes) {
-        const percent = percentOf(node.used.memory, node.allocatable.memory);
-        if (percent > rollback.memory) {
-          breach = `node ${node.name} memory usage ${percent}% of allocatable > ${rollback.memory}%`;
-          break;
-        }
-      }
-      this.observe("memory", breach, now);
-    }
-    if (rollback.unhealthy !== undefined) {
-      let breach: string | undefined;
-      if (this.deployed.size > 0) {
-        let unhealthy = 0;
-        for (const name of this.deployed) {
-          const w = view.workload(name);
-          if (!w || w.readyReplicas < w.replicas) unhealthy++;
-        }
-        const percent = percentOf(unhealthy, this.deployed.size);
-        if (percent > rollback.unhealthy) {
-          breach = `${unhealthy} of ${this.deployed.size} deployed services unhealthy (${percent}% > ${rollback.unhealthy}%)`;
-        }
-      }
-      this.observe("unhealthy", breach, now);
-    }
-    if (this.scrapesMetrics && now >= this.nextMetricsAt) {
-      this.nextMetricsAt = now + this.metricsEvery;
-      const metrics = view.metrics();
-      if (rollback.latency !== undefined) {
-        const over = metrics.averageLatencyMs > rollback.latency;
-        this.observe("latency", over ? `average latency ${metrics.averageLatencyMs}ms > ${rollback.latency}ms` : undefined, now);
-      }
-      if (rollback.errorRate !== undefined) {
-        const over = metrics.errorRate > rollback.errorRate;
-        this.observe("errorRate", over ? `error rate ${metrics.errorRate}% > ${rollback.errorRate}%` : undefined, now);
-      }
-    }
-    for (const name of TRIGGER_ORDER) {
-      const breach = this.breaches.get(name);
-      if (!breach) continue;
-      const held = now - breach.since;
-      if (held >= rollback.forSeconds) return this.trigger(rollback.forSeconds > 0 ? `${breach.message} for ${Math.round(held)}s` : breach.message);
-    }
-    return undefined;
-  }
-
-  /** Records one observation of a trigger's condition: a breach (its description) or none. */
-  private observe(name: TriggerName, breach: string | undefined, now: number): void {
-    if (breach === undefined) {
-      this.breaches.delete(name);
-      return;
-    }
-    const since = this.breaches.get(name)?.since ?? now;
-    this.breaches.set(name, { since, message: breach });
-  }
-
-  private trigger(message: string): Outcome {
-    return { kind: "fail", reason: "RollbackTrigger", message: `rollback trigger: ${message}` };
+    return this.triggers.evaluate(view, this.deployed, nodes);
   }
 
   private sample(nodes: NodeStatus[], now: number, force: boolean): void {
-    if (!force && now < this.nextSampleAt) return;
-    const t = this.rel(now);
-    const last = this.memory[this.memory.length - 1];
-    const sample: MemorySample = { t, requestedBytes: 0, usedBytes: 0, allocatableBytes: 0 };
-    for (const node of nodes) {
-      sample.requestedBytes += node.requested.memory;
-      sample.usedBytes += node.used.memory;
-      sample.allocatableBytes += node.allocatable.memory;
-    }
-    if (last && last.t === t) this.memory[this.memory.length - 1] = sample;
-    else this.memory.push(sample);
-    if (this.memory.length > this.maxSamples) {
-      // Keep the series bounded: halve the resolution.
-      let j = 0;
-      for (let i = 0; i < this.memory.length; i += 2) this.memory[j++] = this.memory[i]!;
-      this.memory.length = j;
-      this.sampleEvery *= 2;
-    }
-    this.nextSampleAt = now + this.sampleEvery;
+    this.memory.sample(nodes, now, force);
   }
 
   /** The gate of phase `p`, measured apart from the plan's later phases (gates.ts). */
@@ -667,48 +440,7 @@ class RolloutEngine {
     return from && service ? this.workloads(from, service) : undefined;
   }
 
-  private async mergedEvents(): Promise<ResultEvent[]> {
-    const clusterEvents = await this.cluster.events(this.startT);
-    // Cluster events get rank = their position among the events of their instant; an engine event
-    // recorded after k of them sorts after those k (ties: cluster first, then emission order).
-    const merged: { e: EngineEvent; tie: number; i: number }[] = [];
-    let lastT = NaN;
-    let k = 0;
-    for (const e of clusterEvents) {
-      k = e.t === lastT ? k + 1 : 1;
-      lastT = e.t;
-      if (!CLUSTER_EVENT_TYPES.has(e.reason)) continue;
-      const event: EngineEvent = { t: this.rel(e.t), type: e.reason as ResultEventType, message: e.message, rank: k };
-      if (e.workload !== undefined) event.service = e.workload;
-      if (e.node !== undefined) event.node = e.node;
-      merged.push({ e: event, tie: 0, i: merged.length });
-    }
-    for (const e of this.events) merged.push({ e: { ...e, rank: e.rank + 0.5 }, tie: 1, i: merged.length });
-    merged.sort((a, b) => a.e.t - b.e.t || a.e.rank - b.e.rank || a.tie - b.tie || a.i - b.i);
-    return merged.map(({ e }) => {
-      const out: Partial<ResultEvent> = { t: e.t, type: e.type };
-      if (e.service !== undefined) out.service = e.service;
-      if (e.node !== undefined) out.node = e.node;
-      out.message = e.message;
-      return out as ResultEvent;
-    });
-  }
 }
-
-/** Could the pending pod of `spec` fit somewhere once every terminating pod is gone? */
-function roomComing(nodes: NodeStatus[], spec: WorkloadSpec): boolean {
-  const memory = spec.requests.memory || spec.limits.memory || 0;
-  const cpu = spec.requests.cpu || spec.limits.cpu || 0;
-  for (const node of nodes) {
-    if (!node.ready) return true; // a node coming back may have room
-    const freeMemory = node.allocatable.memory - (node.requested.memory - node.terminatingRequested.memory);
-    const freeCpu = node.allocatable.cpu - (node.requested.cpu - node.terminatingRequested.cpu);
-    const hasTerminating = node.terminatingRequested.memory > 0 || node.terminatingRequested.cpu > 0;
-    if (hasTerminating && (memory === 0 || memory <= freeMemory) && (cpu === 0 || cpu <= freeCpu)) return true;
-  }
-  return false;
-}
-
 
 function nodeSummary(n: NodeStatus): NodeSummary {
   return {
