@@ -29,6 +29,7 @@ export interface FixEdit {
   text: string;
 }
 
+/** A finding's mechanical remedy: what it does, the edits that make it, and whether `check --fix` may. */
 export interface Fix {
   /** What the fix does, in words. */
   description: string;

@@ -7,17 +7,24 @@
 import type { Plan } from "../plan/model.js";
 import type { Finding, Fix } from "./finding.js";
 import { makeFinding, setField } from "./describe.js";
-import { dependencyGraphOf, serviceNamesOf } from "./shared-analysis.js";
+import { serviceNamesOf } from "./shared-analysis.js";
 
 /** How many of the services naming one unknown dependency a message lists by name. */
 const NAMED = 5;
 
 export function checkUnknownDependencies(plan: Plan): Finding[] {
+  // Straight from the services, not the dependency graph: building the graph (n² edges for n
+  // services on "*") only to read the names that are not in it cost seconds.
   const byName = new Map<string, string[]>();
-  for (const { service, dependency } of dependencyGraphOf(plan).getAttribute("unknownDependencies")) {
-    const services = byName.get(dependency);
-    if (services) services.push(service);
-    else byName.set(dependency, [service]);
+  for (const service of plan.services.values()) {
+    const seen = new Set<string>();
+    for (const dependency of service.dependsOn) {
+      if (plan.services.has(dependency) || seen.has(dependency)) continue;
+      seen.add(dependency);
+      const services = byName.get(dependency);
+      if (services) services.push(service.name);
+      else byName.set(dependency, [service.name]);
+    }
   }
   const findings: Finding[] = [];
   for (const [dependency, services] of byName) {

@@ -2,6 +2,7 @@ import type { Finding, Fix } from "../checks/finding.js";
 import { formatPath } from "../plan/locate.js";
 import type { EditLocator, TextRegion } from "./plan-edits.js";
 
+/** A finding's fix in the JSON report (`check -f json`'s `fix`). */
 export interface FixJson {
   description: string;
   /** Whether `opdeploy check --fix` makes it. */
@@ -35,6 +36,7 @@ export interface JsonOptions {
   locate?: EditLocator;
 }
 
+/** The JSON form of a fix; with a locator, each edit carries its region and replacement text. */
 export function fixToJson(fix: Fix, locate?: EditLocator): FixJson {
   return {
     description: fix.description,

@@ -86,6 +86,7 @@ export function editLocator(text: string, format: "yaml" | "json"): EditLocator 
   };
 }
 
+/** What applyFixes made of a plan text: the new text, and which fixes it did and did not make. */
 export interface AppliedEdits {
   text: string;
   /** The fixes made, in the order given. */
