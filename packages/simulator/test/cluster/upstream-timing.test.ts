@@ -97,6 +97,22 @@ describe("kind with workers (kind kubeadminit action, kind#2805)", () => {
 });
 
 describe("memory-pressure taint (TaintNodesByCondition)", () => {
+  it("holds for evictionPressureTransitionPeriod (5 min) after the eviction that cleared the signal", async () => {
+    const c = cluster({ nodes: nodes(1, 1 * Gi) });
+    c.applySync(conformanceSpec("hog", { requests: { memory: 100 * Mi, cpu: 10 }, limits: {}, expected: { startupSeconds: 5, usage: { memory: 1100 * Mi, cpu: 10 } } }));
+    const evicted = c.waitForSync((v) => v.events(0).find((e) => e.reason === "Evicted")?.t, 120);
+    expect(evicted.done).toBe(true);
+    const evictedAt = evicted.done ? evicted.value : 0;
+    c.applySync(conformanceSpec("small", { requests: { memory: 10 * Mi, cpu: 10 } }));
+    // pkg/kubelet/eviction/eviction_manager.go: the condition stays for the transition period
+    // after the last observation of the signal (the eviction cycle), so the taint does too.
+    c.waitForSync(() => undefined, evictedAt + 290 - c.now());
+    expect(c.view.workload("small")!.unschedulablePods).toBe(1);
+    const bound = c.waitForSync((v) => v.events(0).find((e) => e.reason === "Scheduled" && e.workload === "small")?.t, 60);
+    expect(bound.done).toBe(true);
+    if (bound.done) expect(bound.value).toBeGreaterThanOrEqual(evictedAt + 300);
+  });
+
   it("keeps a Burstable pod off too: its toleration would come from an admission plugin that is off by default", async () => {
     const c = cluster({ nodes: nodes(1, 1 * Gi) });
     c.applySync(conformanceSpec("hog", { requests: { memory: 100 * Mi, cpu: 10 }, limits: {}, expected: { startupSeconds: 5, usage: { memory: 1100 * Mi, cpu: 10 } } }));

@@ -5,24 +5,30 @@
 import type { SimContext } from "./context.js";
 import { refreshTaints } from "./scheduler.js";
 import { podGone, setUsage } from "./kubelet.js";
-import { formatMi, type SimNode, type SimPod } from "./sim-types.js";
+import { EVICTION_PRESSURE_TRANSITION_SECONDS, formatMi, type SimNode, type SimPod } from "./sim-types.js";
 
 /**
  * memory.available = capacity − reserved(kube+system) − pods' usage; the signal fires when it
  * drops below the hard threshold (100Mi), i.e. when pods use more than allocatable. The kubelet
  * then evicts one pod per monitoring cycle, ranked (eviction/helpers.go rankMemoryPressure):
- * usage above request first, then lower priority, then larger usage − request.
+ * usage above request first, then lower priority, then larger usage − request. The MemoryPressure
+ * condition (and so the node's memory-pressure taint) stays until the signal has been clear for
+ * evictionPressureTransitionPeriod (eviction_manager.go; 5 min by default).
  */
 export function evictionCycle(ctx: SimContext): void {
   if (ctx.kind) return hostOomCycle(ctx);
   let again = false;
   for (const node of ctx.nodeList) {
-    const pressure = node.ready && node.usedMemory > node.allocatable.memory;
+    const signal = node.ready && node.usedMemory > node.allocatable.memory;
+    if (signal) node.pressureUntil = ctx.t + EVICTION_PRESSURE_TRANSITION_SECONDS;
+    const pressure = signal || (node.ready && ctx.t < node.pressureUntil);
     if (pressure !== node.memoryPressure) {
       node.memoryPressure = pressure;
       refreshTaints(node);
+      if (!pressure && ctx.pending.length > 0) ctx.requestSchedule();
     }
-    if (!pressure) continue;
+    if (pressure) again = true;
+    if (!signal) continue;
     const victim = rankForEviction([node]);
     if (!victim) continue;
     again = true;

@@ -14,6 +14,8 @@ const Mi = 1024 * 1024;
 export const DEFAULT_EVICTION_THRESHOLD_BYTES = evictionHardMemory("none");
 /** Kubelet eviction manager monitoring period (--housekeeping / evictionMonitoringPeriod 10 s). */
 export const EVICTION_MONITORING_SECONDS = 10;
+/** Kubelet evictionPressureTransitionPeriod default (pkg/kubelet/apis/config/v1beta1/defaults.go): 5 min. */
+export const EVICTION_PRESSURE_TRANSITION_SECONDS = 300;
 /**
  * Seconds from binding to container start. The user's images are preloaded with `kind load` and
  * `imagePullPolicy: Never`, so there is no pull; 1 s stands for sandbox + container creation.
@@ -73,6 +75,8 @@ export interface SimNode {
   spread: Map<string, number>;
   ready: boolean;
   memoryPressure: boolean;
+  /** The MemoryPressure condition holds until then, at least (evictionPressureTransitionPeriod). */
+  pressureUntil: number;
 }
 
 export type PodPhaseInternal = "Pending" | "Running" | "Failed";

@@ -83,6 +83,7 @@ export class SimulatedCluster implements Cluster {
         spread: new Map(),
         ready: true,
         memoryPressure: false,
+        pressureUntil: 0,
       };
     });
     this.ctx = new SimContext(
