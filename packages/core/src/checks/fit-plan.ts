@@ -68,10 +68,6 @@ function batchPods(services: readonly Service[]): PackedPod[] {
   return [...first, ...later];
 }
 
-/**
- * Places every pod of the plan, in rollout order, on the plan's empty cluster with the
- * kube-scheduler's filters and scores: which services fit no node, and the first pod left Pending.
- */
 /** What fitPlan reads of a plan, as text: a cached answer is reused only while this is unchanged. */
 function fitInputs(plan: Plan, seed: number): string {
   const services = [...plan.services.values()].map((s) => [s.name, s.requests, s.limits.memory, s.limits.cpu, s.replicas, s.priority, s.kind]);
@@ -93,6 +89,10 @@ export function fitPlanCached(plan: Plan, seed = 1): FitReport {
   return report;
 }
 
+/**
+ * Places every pod of the plan, in rollout order, on the plan's empty cluster with the
+ * kube-scheduler's filters and scores: which services fit no node, and the first pod left Pending.
+ */
 export function fitPlan(plan: Plan, seed = 1): FitReport {
   const unschedulable = new Map<string, string>();
   // One trial per distinct request on one empty cluster: 100k services share a handful of sizes.

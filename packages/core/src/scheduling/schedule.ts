@@ -54,6 +54,7 @@ function findFeasibleNodes<N extends SchedulingNode>(pod: SchedulingPod, nodes: 
   return feasible;
 }
 
+/** Options of {@link scheduleOne}: the tie-break stream and what the scheduler knows besides the nodes. */
 export interface ScheduleOptions<N> {
   /** The tie-break stream (see `scheduleOne`). */
   random: () => number;
@@ -65,6 +66,10 @@ export interface ScheduleOptions<N> {
   matchingPodsOn?: (node: N) => number;
 }
 
+/**
+ * One scheduling cycle for one pod (schedule_one.go): filter the nodes, score the feasible ones,
+ * pick the best (ties broken by `options.random`); when none fits, the FailedScheduling message.
+ */
 export function scheduleOne<N extends SchedulingNode>(pod: SchedulingPod, nodes: readonly N[], options: ScheduleOptions<N>): ScheduleResult<N> {
   const feasible = findFeasibleNodes(pod, nodes, options.rotation ?? { nextStartNodeIndex: 0 });
   if (feasible.length === 1) return { node: feasible[0]! };
