@@ -81,12 +81,13 @@ function readServiceCells(record: ImportRecord, row: TableRow, name: string, at:
   const validationCell = cell(at.validation);
   if (validationCell) {
     const validate = parseValidation(validationCell.text);
-    if (validate !== undefined) service.validate = validate;
-    // "Health check endpoints" names no path: the /healthz is ours, and the author should know.
-    if (typeof validate === "object" && !validationCell.text.includes(validate.http)) {
-      record.note(row.line, "assumed", `${name}: "${validationCell.text}" read as an HTTP check of ${validate.http} — the document names no path; write the one the service serves if it differs`);
-    }
-    else if (!/^(|-|none|n\/?a)$/i.test(validationCell.text)) problems.push(`validation "${validationCell.text}"`);
+    if (validate !== undefined) {
+      service.validate = validate;
+      // "Health check endpoints" names no path: the /healthz is ours, and the author should know.
+      if (typeof validate === "object" && !validationCell.text.includes(validate.http)) {
+        record.note(row.line, "assumed", `${name}: "${validationCell.text}" read as an HTTP check of ${validate.http} — the document names no path; write the one the service serves if it differs`);
+      }
+    } else if (!/^(|-|none|n\/?a)$/i.test(validationCell.text)) problems.push(`validation "${validationCell.text}"`);
   } else if (at.validation < 0) {
     const inferred = inferValidationFromName(name);
     if (inferred !== undefined) service.validate = inferred;
