@@ -102,7 +102,16 @@ function checkPorts(
   const ports = containerPorts(container);
   const planPort = service.port;
   const v = service.validate;
-  if (planPort !== undefined && !ports.some((p) => p.port === planPort)) {
+  // The plan's port may be the Service's, in front of another container port (Service 8080 →
+  // targetPort 8081): clients use 8080 and the container listens on 8081, which is consistent.
+  // The container side of the plan's port is then the target; telling the user to make the
+  // container listen on 8080, or to probe 8080, would break a working Service.
+  const fronting = planPort === undefined || !serviceObject ? undefined : list(record(serviceObject.value.spec).ports).map(record).find((sp) => sp.port === planPort);
+  const frontedTarget = fronting ? resolvePort(fronting.targetPort ?? fronting.port, ports) : undefined;
+  // With a wrong targetPort (reported below, with the port to set), the container's one port is its side.
+  const containerSide =
+    frontedTarget !== undefined && ports.some((p) => p.port === frontedTarget) ? frontedTarget : fronting && ports.length === 1 ? ports[0]!.port : planPort;
+  if (!fronting && planPort !== undefined && !ports.some((p) => p.port === planPort)) {
     sink.add(
       "manifest-mismatch",
       "error",
@@ -112,7 +121,7 @@ function checkPorts(
     );
   }
   // The port the probes must check: the plan's health port when it gives one, else the app port.
-  const appPort = planPort ?? (ports.length === 1 ? ports[0]!.port : undefined);
+  const appPort = containerSide ?? (ports.length === 1 ? ports[0]!.port : undefined);
   const probePort = (v.kind === "http" || v.kind === "tcp") && v.port !== undefined ? v.port : appPort;
 
   for (const probeName of PROBES) {
@@ -182,7 +191,8 @@ function checkPorts(
     if (resolved === undefined) {
       sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" targetPort ${JSON.stringify(target)} is not a named port of the pod's containers (ports: ${showPorts(podPorts)}); connections fail.`);
     } else if (podPorts.length > 0 && !podPorts.some((p) => p.port === resolved)) {
-      const fix = appPort ?? ports[0]?.port ?? podPorts[0]!.port;
+      // Only a port some container listens on is advice that works.
+      const fix = appPort !== undefined && podPorts.some((p) => p.port === appPort) ? appPort : (ports[0]?.port ?? podPorts[0]!.port);
       sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" sends traffic to targetPort ${resolved} but the pod's containers listen on ${showPorts(podPorts)}; set targetPort to ${fix}.`);
     } else if (appPort !== undefined && ports.length === 0 && resolved !== appPort) {
       sink.add("manifest-mismatch", "error", service, where, `${service.name}: Service "${serviceObject.name}" sends traffic to targetPort ${resolved} but the service listens on ${appPort}.`);
