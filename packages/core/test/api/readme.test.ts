@@ -18,8 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 // Inside the repository (under a git-ignored folder) so "@openpolicy/core" and
-// "@openpolicy/simulator" resolve as a consumer's would, through node_modules.
-const WORK = join(ROOT, "packages/core/temp/readme");
+// "@openpolicy/simulator" resolve as a consumer's would, through node_modules; one folder per
+// run, so two test runs at once do not delete each other's files.
+const WORK = join(ROOT, `packages/core/temp/readme-${process.pid}`);
 const PACKAGES = ["core", "simulator", "cli", "action"];
 
 interface Example {
