@@ -80,6 +80,7 @@ export {
   type ContainerInput,
   podLimits,
   podRequests,
+  type JsonObject,
   type PodResources,
   type PodSpecInput,
   qosClass,
