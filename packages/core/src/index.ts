@@ -80,7 +80,6 @@ export {
   type ContainerInput,
   podLimits,
   podRequests,
-  type JsonObject,
   type PodResources,
   type PodSpecInput,
   qosClass,
