@@ -51,6 +51,16 @@ export function cpuQuantity(millicores: number): string {
   return quantityFromMillis(millicores).toString();
 }
 
+/**
+ * The smallest whole percent of `whole` that `used` fits under (the threshold a gate or budget
+ * would need), or undefined when even 100% is not enough.
+ */
+export function percentNeeded(used: number, whole: number): number | undefined {
+  if (whole <= 0) return undefined;
+  const needed = Math.ceil((used * 100) / whole);
+  return needed <= 100 ? needed : undefined;
+}
+
 /** `key: value` as plan (YAML) text on one line: lists in flow style, names quoted only when YAML needs it. */
 export function fieldText(key: string | number, value: string | number | string[]): string {
   return `${String(key)}: ${stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trim()}`;

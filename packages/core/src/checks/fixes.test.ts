@@ -201,3 +201,32 @@ describe("unknown-dependency", () => {
     expect(findings[0]!.fix!.edits[0]!.text).toBe("dependsOn: [postgres]");
   });
 });
+
+describe("budget and gate thresholds (offered, not applied)", () => {
+  const text = [
+    "name: limits",
+    "cluster: {nodes: [{count: 1, memory: 8Gi, cpu: 4}], reserved: {memory: 0}}",
+    "budget: {memory: 50%}",
+    "phases:",
+    "  - {name: one, services: [a], gate: {memory: 40%}}",
+    "services:",
+    "  a: {memory: 5000Mi, cpu: 100m, validate: none}",
+    "",
+  ].join("\n");
+
+  it("carry the smallest whole percent that passes, as valid plan text, marked unsafe", () => {
+    const findings = check(text);
+    const budget = ofRule(findings, "budget-exceeded")[0]!;
+    const gate = ofRule(findings, "gate-unreachable")[0]!;
+    // 5000Mi of 8192Mi is 61.04%: 62% is the smallest whole percent above it.
+    expect(budget.fix).toMatchObject({ safe: false, edits: [{ path: ["budget", "memory"], value: "62%", text: "memory: 62%" }] });
+    expect(gate.fix).toMatchObject({ safe: false, edits: [{ path: ["phases", 0, "gate", "memory"], value: "62%" }] });
+    expectValidPlanText([budget, gate]);
+    // Made by hand (applyFixes), they leave neither finding; check --fix would not make them.
+    const fixed = applyFixes(text, "yaml", [budget.fix!, gate.fix!]).text;
+    expect(fixed).toContain("budget: {memory: 62%}");
+    const after = check(fixed);
+    expect(ofRule(after, "budget-exceeded")).toEqual([]);
+    expect(ofRule(after, "gate-unreachable")).toEqual([]);
+  });
+});

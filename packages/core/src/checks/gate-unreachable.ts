@@ -6,7 +6,7 @@
 import type { Plan } from "../plan/model.js";
 import { totalsOf } from "./shared-analysis.js";
 import type { Finding } from "./finding.js";
-import { cpu, makeFinding, memory, share } from "./describe.js";
+import { cpu, makeFinding, memory, percentNeeded, setField, share } from "./describe.js";
 
 export function checkGates(plan: Plan): Finding[] {
   const totals = totalsOf(plan);
@@ -23,8 +23,13 @@ export function checkGates(plan: Plan): Finding[] {
       if (c.threshold === undefined) continue;
       if (c.used * 100 <= c.threshold * c.whole) continue;
       const allowed = Math.floor((c.threshold * c.whole) / 100);
+      const needed = percentNeeded(c.used, c.whole);
       findings.push(
         makeFinding("gate-unreachable", {
+          // Raising a gate loosens what the rollout tolerates: offered, never applied by --fix.
+          ...(needed !== undefined
+            ? { fix: { description: `raise the gate of ${phase.name} to ${needed}% ${c.key}`, edits: [setField(["phases", i, "gate", c.key], `${needed}%`)], safe: false } }
+            : {}),
           message:
             `the gate of ${phase.name} allows at most ${c.threshold}% ${c.key} of allocatable (${c.show(allowed)} of ${c.show(c.whole)}), ` +
             `but the services deployed by its end request ${c.show(c.used)} = ${share(c.used, c.whole)} of allocatable, so it can never pass; ` +
