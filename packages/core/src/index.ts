@@ -49,8 +49,6 @@ export {
   type WorkloadKind,
 } from "./plan/index.js";
 export {
-} from "./plan/errors.js";
-export {
   checkPlan,
   type Finding,
   type Fix,
@@ -80,6 +78,7 @@ export {
   type ContainerInput,
   podLimits,
   podRequests,
+  type JsonObject,
   type PodResources,
   type PodSpecInput,
   qosClass,
@@ -170,6 +169,8 @@ export {
   type AppliedEdits,
   editLocator,
   type EditLocator,
+  type JsonOptions,
+  type LocatedEdit,
   type FindingsJson,
   findingsToJson,
   fixToJson,
@@ -187,6 +188,7 @@ export {
   type PlanTotals,
   type ResourceFigures,
   type SarifFix,
+  type TextRegion,
   type SarifLog,
   type SarifOptions,
   type ServiceTotals,

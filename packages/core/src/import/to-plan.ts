@@ -13,7 +13,9 @@ import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
 import type { ImportedApp, ImportedService } from "./imported.js";
 import { formatImportNote, type InputNote } from "./notes.js";
 
-export type RawPlan = Record<string, unknown>;
+import type { RawPlan } from "../markdown/import.js";
+
+export type { RawPlan };
 
 /** The size of the cluster's nodes for an imported plan. */
 export interface NodeSize {

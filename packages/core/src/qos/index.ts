@@ -8,4 +8,4 @@ export type {
   ResourceListInput,
   QuantityInput,
 } from "./qos.js";
-export { podRequests, podLimits, resourcesOf, quantityBytes, quantityMillis, type PodResources } from "./pod-resources.js";
+export { podRequests, podLimits, resourcesOf, quantityBytes, quantityMillis, type PodResources, type JsonObject } from "./pod-resources.js";

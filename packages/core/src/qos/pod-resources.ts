@@ -6,7 +6,8 @@
 import { podRequest } from "../scheduling/pod-request.js";
 import { parseQuantity } from "../quantity/index.js";
 
-type Json = Record<string, unknown>;
+/** A Kubernetes object, or a part of one, as parsed from YAML or JSON. */
+export type JsonObject = Record<string, unknown>;
 
 /** Memory (bytes) and CPU (millicores) of a pod or a container. */
 export interface PodResources {
@@ -48,17 +49,17 @@ export function resourcesOf(list: unknown): PodResources {
  * defaulting fills it in (pkg/apis/core/v1/defaults.go SetDefaults_Pod). Takes a pod or a pod
  * template's `spec` holder (`{ spec }`).
  */
-export function podRequests(pod: Json): PodResources {
-  const spec = (pod.spec ?? {}) as Json;
-  const of = (c: Json) => {
-    const resources = (c.resources ?? {}) as Json;
-    const requests = (resources.requests ?? {}) as Json;
-    const limits = (resources.limits ?? {}) as Json;
+export function podRequests(pod: JsonObject): PodResources {
+  const spec = (pod.spec ?? {}) as JsonObject;
+  const of = (c: JsonObject) => {
+    const resources = (c.resources ?? {}) as JsonObject;
+    const requests = (resources.requests ?? {}) as JsonObject;
+    const limits = (resources.limits ?? {}) as JsonObject;
     return resourcesOf({ memory: requests.memory ?? limits.memory, cpu: requests.cpu ?? limits.cpu });
   };
   return podRequest({
-    containers: ((spec.containers ?? []) as Json[]).map(of),
-    initContainers: ((spec.initContainers ?? []) as Json[]).map((c) => ({ ...of(c), restartable: c.restartPolicy === "Always" })),
+    containers: ((spec.containers ?? []) as JsonObject[]).map(of),
+    initContainers: ((spec.initContainers ?? []) as JsonObject[]).map((c) => ({ ...of(c), restartable: c.restartPolicy === "Always" })),
     overhead: resourcesOf(spec.overhead),
   });
 }
@@ -67,14 +68,14 @@ export function podRequests(pod: Json): PodResources {
  * The pod's limit per resource: the sum over app containers when every one sets it (the cgroup
  * the kubelet sizes for the pod), else none — an unlimited container leaves the pod unlimited.
  */
-export function podLimits(pod: Json): { memory?: number; cpu?: number } {
-  const containers = (((pod.spec ?? {}) as Json).containers ?? []) as Json[];
+export function podLimits(pod: JsonObject): { memory?: number; cpu?: number } {
+  const containers = (((pod.spec ?? {}) as JsonObject).containers ?? []) as JsonObject[];
   const out: { memory?: number; cpu?: number } = {};
   for (const key of ["memory", "cpu"] as const) {
     let total = 0;
     let all = containers.length > 0;
     for (const c of containers) {
-      const value = ((c.resources as Json | undefined)?.limits as Record<string, unknown> | undefined)?.[key];
+      const value = ((c.resources as JsonObject | undefined)?.limits as Record<string, unknown> | undefined)?.[key];
       if (value === undefined) {
         all = false;
         break;
