@@ -200,8 +200,8 @@ export function nodeUp(ctx: SimContext, node: SimNode): void {
       ctx.at(0, { k: "gone", pod, epoch: pod.epoch });
       continue;
     }
-    pod.restarts++;
-    ctx.at(CONTAINER_START_SECONDS, { k: "start", pod, epoch: pod.epoch });
+    // The kubelet recreates the container: restartCount rises then, not when the node comes back.
+    ctx.at(CONTAINER_START_SECONDS, { k: "restart", pod, epoch: pod.epoch });
   }
   if (ctx.pending.length > 0) ctx.requestSchedule();
 }
