@@ -27,6 +27,11 @@ export function list(names: readonly string[]): string {
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+/** Names for a message: all of a few, or the first `shown` and how many in all (a finding may name thousands). */
+export function firstFew(names: readonly string[], shown = 5): string {
+  return names.length <= shown ? list(names) : `${names.slice(0, shown).join(", ")}, … (${names.length} in all)`;
+}
+
 /** A finding with the rule's severity filled in from RULES. */
 export function makeFinding(rule: RuleId, fields: Omit<Finding, "rule" | "severity">): Finding {
   const finding: Finding = {

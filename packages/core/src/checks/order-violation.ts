@@ -11,7 +11,7 @@
 import type { Plan, Service } from "../plan/model.js";
 import { comparePlacements, type Placement } from "../report/placement.js";
 import type { Finding, FixEdit } from "./finding.js";
-import { list, makeFinding, setField } from "./describe.js";
+import { firstFew, makeFinding, setField } from "./describe.js";
 import { placementsOf } from "./shared-analysis.js";
 
 /** How many names a grouped message lists before "…". */
@@ -19,9 +19,6 @@ const NAMED = 5;
 
 const where = (p: Placement) => (p.phase.batches.length > 1 ? `${p.phase.name}, ${p.batch.name}` : p.phase.name);
 
-function firstFew(names: readonly string[]): string {
-  return names.length <= NAMED ? list(names) : `${names.slice(0, NAMED).join(", ")}, … (${names.length} in all)`;
-}
 
 export function checkOrder(plan: Plan): Finding[] {
   const { first } = placementsOf(plan);

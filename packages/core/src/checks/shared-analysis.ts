@@ -1,18 +1,16 @@
 /**
- * What several checks derive from the same plan — the dependency graph, the placements, the
- * totals, the index of names for "did you mean" — computed once per `checkPlan` run instead of
- * once per check (at 100,000 services the graph alone is hundreds of MB; building it twice was
- * most of `check`'s peak memory). Outside a run (a check called on its own) nothing is kept, so a
+ * What several checks derive from the same plan — the placements, the totals, the index of names
+ * for "did you mean" — computed once per `checkPlan` run instead of once per check. (The
+ * dependency graph, which two checks used to build each, is no longer built by any: cycles come
+ * from findPlanCycles and unknown names from the services' lists.) Outside a run (a check called on its own) nothing is kept, so a
  * plan changed between two calls is never answered from a stale copy.
  */
-import { buildDependencyGraph, type DependencyGraph } from "../graph/build-dependency-graph.js";
 import { NameIndex } from "../plan/did-you-mean.js";
 import type { Plan } from "../plan/model.js";
 import { placeServices, type Placements } from "../report/placement.js";
 import { planTotals, type PlanTotals } from "../report/plan-totals.js";
 
 interface Analysis {
-  graph?: DependencyGraph;
   placements?: Placements;
   totals?: PlanTotals;
   names?: NameIndex;
@@ -36,11 +34,6 @@ function analysis(plan: Plan): Analysis {
   let found = active.get(plan);
   if (!found) active.set(plan, (found = {}));
   return found;
-}
-
-export function dependencyGraphOf(plan: Plan): DependencyGraph {
-  const a = analysis(plan);
-  return (a.graph ??= buildDependencyGraph(plan));
 }
 
 export function placementsOf(plan: Plan): Placements {

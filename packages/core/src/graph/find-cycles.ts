@@ -7,7 +7,9 @@
  * connected component (SCC), so we report, per cyclic SCC, its members and the shortest cycle
  * through it — the smallest set of dependencies to look at.
  */
-import type { DependencyGraph } from "./build-dependency-graph.js";
+import type { Plan, Service } from "../plan/model.js";
+import type { DependencyEdgeAttributes, DependencyGraph, DependencyGraphAttributes, ServiceNodeAttributes } from "./build-dependency-graph.js";
+import { DirectedGraph } from "./directed-graph.js";
 import { stronglyConnectedComponents } from "./strongly-connected-components.js";
 
 /** A cycle of dependencies, with every service caught in it. */
@@ -44,19 +46,31 @@ export function findCycles(graph: DependencyGraph): DependencyCycle[] {
  * Shortest cycle inside one SCC: a breadth-first search from each member along "depends on"
  * edges (in-neighbours in our dependency → dependent graph) back to that member. Members are tried
  * in declaration order and the first shortest one wins, so the result is deterministic. Each search
- * stops at the length of the best cycle so far; adjacency is copied into integer arrays first,
- * since a ring of n services costs n searches of n steps.
+ * stops at the length of the best cycle so far; adjacency is copied into integer arrays (on first
+ * visit), since a ring of n services costs n searches of n steps.
  */
 function shortestCycle(graph: DependencyGraph, members: string[]): string[] {
-  for (const member of members) if (graph.hasDirectedEdge(member, member)) return [member, member];
+  return shortestCycleBy(members, (member) => graph.inNeighbors(member), (member) => graph.hasDirectedEdge(member, member));
+}
+
+/** shortestCycle over any "depends on" lists: `dependenciesOf(m)` in the graph's in-neighbour order. */
+function shortestCycleBy(members: string[], dependenciesOf: (member: string) => readonly string[], selfLoop: (member: string) => boolean): string[] {
+  for (const member of members) if (selfLoop(member)) return [member, member];
   const position = new Map<string, number>();
   members.forEach((m, i) => position.set(m, i));
-  const dependencies: number[][] = members.map((m) =>
-    graph
-      .inNeighbors(m)
-      .map((d) => position.get(d))
-      .filter((d): d is number => d !== undefined),
-  );
+  const lists: (number[] | undefined)[] = new Array(members.length);
+  const dependencies = (i: number): number[] => {
+    let list = lists[i];
+    if (!list) {
+      list = [];
+      for (const d of dependenciesOf(members[i]!)) {
+        const at = position.get(d);
+        if (at !== undefined) list.push(at);
+      }
+      lists[i] = list;
+    }
+    return list;
+  };
   const n = members.length;
   const parent = new Int32Array(n);
   const depth = new Int32Array(n);
@@ -75,7 +89,7 @@ function shortestCycle(graph: DependencyGraph, members: string[]): string[] {
       const node = queue[head++]!;
       const d = depth[node]!;
       if (best && d + 1 >= best.length - 1) break;
-      for (const dependency of dependencies[node]!) {
+      for (const dependency of dependencies(node)) {
         if (dependency === start) {
           found = node;
           break search;
@@ -96,4 +110,69 @@ function shortestCycle(graph: DependencyGraph, members: string[]): string[] {
   }
   // A cyclic SCC always has a cycle through each member; the fallback is for the type checker.
   return best ? best.map((i) => members[i]!) : [...members, members[0]!];
+}
+
+/** Known dependencies of a service, each once, in the order written (the graph's in-neighbour order). */
+function knownDependencies(plan: Plan, service: Service): string[] {
+  const seen = new Set<string>();
+  for (const d of service.dependsOn) if (plan.services.has(d)) seen.add(d);
+  return [...seen];
+}
+
+/**
+ * findCycles(buildDependencyGraph(plan)), without building the n² edges of `"*"`. A service on
+ * "*" depends on every other, so every service reaches it in one step: the services on "*",
+ * together with everything that (transitively, by named dependencies) depends on one of them,
+ * are one strongly connected component — when there are two services on "*", or one with a named
+ * dependent. Everything else has the components of the named dependencies alone. Only the search
+ * for the reported path reads a "*" list, and it stops at the first two-service cycle.
+ * Same answer as findCycles on the full graph (a property test compares them).
+ */
+export function findPlanCycles(plan: Plan): DependencyCycle[] {
+  const services = [...plan.services.values()];
+  const stars = services.filter((s) => s.dependsOnAll).map((s) => s.name);
+  // Named dependents (dependency → services that wrote its name); "*" lists are not read.
+  const dependents = new Map<string, string[]>();
+  for (const service of services) {
+    if (service.dependsOnAll) continue;
+    for (const d of knownDependencies(plan, service)) {
+      const list = dependents.get(d);
+      if (list) list.push(service.name);
+      else dependents.set(d, [service.name]);
+    }
+  }
+  const tangle = new Set<string>(stars);
+  const queue = [...stars];
+  while (queue.length > 0) {
+    for (const dependent of dependents.get(queue.pop()!) ?? []) {
+      if (tangle.has(dependent)) continue;
+      tangle.add(dependent);
+      queue.push(dependent);
+    }
+  }
+  // The rest: the named dependencies among services outside the tangle.
+  const rest = new DirectedGraph<ServiceNodeAttributes, DependencyEdgeAttributes, DependencyGraphAttributes>({ unknownDependencies: [] });
+  const edge: DependencyEdgeAttributes = { fromStar: false };
+  services.forEach((service, index) => {
+    if (!tangle.has(service.name)) rest.mergeNode(service.name, { startupSeconds: service.startupSeconds, dependsOnAll: false, index });
+  });
+  for (const service of services) {
+    if (tangle.has(service.name)) continue;
+    for (const d of knownDependencies(plan, service)) if (!tangle.has(d)) rest.mergeEdge(d, service.name, edge);
+  }
+  const components = stronglyConnectedComponents(rest);
+  if (tangle.size > 0) components.push(services.filter((s) => tangle.has(s.name)).map((s) => s.name));
+  const order = new Map(services.map((s, i) => [s.name, i]));
+  components.sort((a, b) => order.get(a[0]!)! - order.get(b[0]!)!);
+  const dependenciesOf = (name: string) => knownDependencies(plan, plan.services.get(name)!);
+  // Written self-dependencies only: "*" is every *other* service.
+  const selfLoop = (name: string) => plan.services.get(name)!.dependsOn.includes(name);
+  const cycles: DependencyCycle[] = [];
+  for (const members of components) {
+    if (members.length === 1 && !selfLoop(members[0]!)) continue;
+    const path = shortestCycleBy(members, dependenciesOf, selfLoop);
+    const throughStar = path.some((service, i) => i < path.length - 1 && plan.services.get(service)!.dependsOnAll);
+    cycles.push({ path, members, throughStar });
+  }
+  return cycles;
 }

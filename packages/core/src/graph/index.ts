@@ -8,7 +8,7 @@ export {
   type UnknownDependency,
 } from "./build-dependency-graph.js";
 export { stronglyConnectedComponents } from "./strongly-connected-components.js";
-export { findCycles, type DependencyCycle } from "./find-cycles.js";
+export { findCycles, findPlanCycles, type DependencyCycle } from "./find-cycles.js";
 export { topologicalGenerations } from "./topological-generations.js";
 export { criticalPath, type CriticalPath } from "./critical-path.js";
 export { breakCycles, type DroppedDependency } from "./break-cycles.js";
