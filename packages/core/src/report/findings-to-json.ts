@@ -31,6 +31,7 @@ export interface FindingsJson {
   summary: { errors: number; warnings: number };
 }
 
+/** Options of {@link findingsToJson}. */
 export interface JsonOptions {
   /** Resolves fix edits to regions of the plan text (see editLocator). */
   locate?: EditLocator;

@@ -19,6 +19,7 @@ export interface TextRegion {
   endColumn: number;
 }
 
+/** A fix edit resolved to the region of the plan text it replaces, and the replacement. */
 export interface LocatedEdit {
   region: TextRegion;
   /** What replaces the region, in the plan's own syntax (YAML flow or JSON). */
