@@ -62,12 +62,15 @@ describe("README examples", () => {
     expect(all.filter((e) => e.readme.includes("/simulator/")).length).toBeGreaterThanOrEqual(1);
   });
 
-  it("type-check as a consumer's code (strict, NodeNext)", () => {
+  it.each([
+    ["NodeNext", ts.ModuleKind.NodeNext, ts.ModuleResolutionKind.NodeNext],
+    ["bundler", ts.ModuleKind.ESNext, ts.ModuleResolutionKind.Bundler],
+  ] as const)("type-check as a consumer's code (strict, %s resolution)", (_name, module, moduleResolution) => {
     const program = ts.createProgram(
       all.map((e) => e.file),
       {
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        module,
+        moduleResolution,
         target: ts.ScriptTarget.ES2022,
         lib: ["lib.es2023.d.ts"],
         types: ["node"],
