@@ -124,9 +124,12 @@ function decoderRules(schema: Node): void {
 /**
  * JSON Schema of what authors write (`io: "input"`: quantities as text or numbers, defaults
  * optional), as strict as the decoder wherever JSON Schema can say it, and compiling under ajv's
- * strict mode. What it cannot say (comparisons between two values: an `expected` range's order,
- * limits below requests; a phase naming an undefined service; fractional durations written as
- * text; amounts past 2^53) the decoder reports when the plan is read.
+ * strict mode. What JSON Schema cannot say, the decoder alone reports when the plan is read:
+ * comparisons between two values (an `expected` range's order, limits below requests, maxSurge
+ * and maxUnavailable both 0, two node groups folding to one name), references (a phase naming an
+ * undefined service, `Recreate` on a service that defaults to a StatefulSet), and arithmetic on
+ * text (a duration written as text that is not a whole number of seconds, memory written with a
+ * negative exponent, amounts past 2^53).
  */
 export function planJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(PlanSchema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Node;
