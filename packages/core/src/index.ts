@@ -47,6 +47,13 @@ export {
   type SourceLocation,
   type Validation,
   type WorkloadKind,
+  type NamedPort,
+  type EnvSource,
+  type EnvVar,
+  type Probe,
+  type ExtraContainer,
+  type InitContainer,
+  podRequestOf,
 } from "./plan/index.js";
 export {
   checkPlan,

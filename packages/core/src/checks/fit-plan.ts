@@ -15,13 +15,16 @@ import { placeServices } from "../report/placement.js";
 import { fitsNode } from "../scheduling/filter.js";
 import { NodePacking, type PackedPod } from "../scheduling/packing.js";
 import type { ResourcePair } from "../scheduling/pod-request.js";
+import { podRequestOf } from "../plan/service-pod.js";
 
 /** The request the simulated pod carries: a limit stands in for a missing request (API defaulting). */
 export function servicePodRequest(service: Service): ResourcePair {
-  return {
+  const main = {
     memory: service.requests.memory || service.limits.memory || 0,
     cpu: service.requests.cpu || service.limits.cpu || 0,
   };
+  // Sidecars and init containers count as the scheduler counts them (the whole pod).
+  return podRequestOf({ ...service, requests: main });
 }
 
 /**
@@ -70,7 +73,7 @@ function batchPods(services: readonly Service[]): PackedPod[] {
 
 /** What fitPlan reads of a plan, as text: a cached answer is reused only while this is unchanged. */
 function fitInputs(plan: Plan, seed: number): string {
-  const services = [...plan.services.values()].map((s) => [s.name, s.requests, s.limits.memory, s.limits.cpu, s.replicas, s.priority, s.kind]);
+  const services = [...plan.services.values()].map((s) => [s.name, servicePodRequest(s), s.limits.memory, s.limits.cpu, s.replicas, s.priority, s.kind]);
   const phases = plan.phases.map((p) => p.batches.map((b) => b.services));
   return JSON.stringify([seed, plan.cluster.nodes.map((g) => [g.count, g.name, g.memory, g.cpu, g.pods]), plan.cluster.reserved, plan.cluster.overhead, services, phases]);
 }

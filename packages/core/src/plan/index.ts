@@ -22,6 +22,7 @@ export { parsePlanText, detectPlanFormat } from "./parse-text.js";
 export { decodePlan, type PlanSource } from "./decode.js";
 export { loadPlanFile } from "./load.js";
 export { clusterNodeNames } from "./api-rules.js";
+export { podRequestOf } from "./service-pod.js";
 export { readBoundedFile, MAX_MANIFEST_BYTES, MAX_PLAN_BYTES, type BoundedRead } from "./read-bounded.js";
 export { planJsonSchema, PLAN_SCHEMA_TITLE } from "./json-schema.js";
 export { yamlLocator, pathAtOffset, formatPath, type Locate, type LinePosition, type PathSegment } from "./locate.js";

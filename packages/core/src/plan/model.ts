@@ -51,15 +51,80 @@ export interface RollingUpdate {
   maxUnavailable: number | string;
 }
 
+/** One port of a service's Kubernetes Service: `port` there, `targetPort` on a container. */
+export interface NamedPort {
+  /** Port name (IANA_SVC_NAME), on the Service and, for a main-container target, on the container. */
+  name: string;
+  /** Port the Service exposes. */
+  port: number;
+  /** A container port number, or the name of a port some container of the pod declares. */
+  targetPort: number | string;
+}
+
+/** Where an environment variable's value comes from. Secrets by name and key only: never a value. */
+export type EnvSource = { value: string } | { configMap: string; key: string } | { secret: string; key: string };
+
+/** One environment variable the plan sets on a container. */
+export interface EnvVar {
+  /** Variable name. */
+  name: string;
+  /** Its value or where it comes from. */
+  from: EnvSource;
+}
+
+/** The kubelet's readiness/liveness check as the plan writes it (`probe:`). */
+export interface Probe {
+  /** httpGet, tcpSocket, grpc (grpc.health.v1) or exec. */
+  kind: "http" | "tcp" | "grpc" | "exec";
+  /** http only */
+  path?: string;
+  /** Container port (http: default the main port; tcp and grpc: always given). */
+  port?: number;
+  /** exec only */
+  command?: string[];
+  /** Seconds between checks (readiness/liveness). */
+  periodSeconds?: number;
+  /** Failures in a row before NotReady / restart. */
+  failureThreshold?: number;
+  /** Seconds one check may take (also the startup probe's). */
+  timeoutSeconds?: number;
+  /** Seconds before readiness/liveness checks begin. */
+  initialDelaySeconds?: number;
+}
+
+/** A container of the pod besides the main one: a sidecar, an init container or a native sidecar. */
+export interface ExtraContainer {
+  /** Container name (a DNS label, unique in the pod). */
+  name: string;
+  image: string;
+  /** Entrypoint, replacing the image's. */
+  command?: string[];
+  args?: string[];
+  /** Requests (a missing one defaults to its limit, as in Kubernetes). */
+  requests: ResourceAmount;
+  limits: ResourceLimits;
+  /** Ports the container listens on. */
+  ports: Array<{ name?: string; port: number }>;
+  /** Variables set on the container. */
+  env: EnvVar[];
+}
+
+/** An init container; `sidecar` is `restartPolicy: Always` (a native sidecar, KEP-753). */
+export interface InitContainer extends ExtraContainer {
+  /** `restartPolicy: Always`: keeps running beside the main container. */
+  sidecar: boolean;
+}
+
 /**
  * One service of the plan: its workload, resources, dependencies, ports and how it is validated.
  */
 export interface Service {
   name: string;
-  /** Resources per replica (per pod; one container). */
+  /** Resources of the main container (per replica). The whole pod's request: {@link podRequestOf}. */
   requests: ResourceAmount;
   limits: ResourceLimits;
   replicas: number;
+  /** The main container port (with `ports:`, the first entry's target). */
   port?: number;
   /** Dependencies exactly as written, after expanding "*" to every other service name. */
   dependsOn: string[];
@@ -92,6 +157,18 @@ export interface Service {
   manifests: string[];
   /** Extra environment keys the service reads (cross-checked against the ConfigMap). */
   env: string[];
+  /** Variables the plan sets on the main container (`env:` written as a mapping). */
+  envValues?: EnvVar[];
+  /** Named ports (`ports:`); the first is the main port. Absent: `port` is the only one. */
+  ports?: NamedPort[];
+  /** The kubelet's readiness/liveness check; absent: derived from `validate`. */
+  probe?: Probe;
+  /** Seconds between SIGTERM and SIGKILL; absent: Kubernetes' default (30). */
+  terminationGracePeriodSeconds?: number;
+  /** Sidecars beside the main container. */
+  containers?: ExtraContainer[];
+  /** Init containers and native sidecars, in start order. */
+  initContainers?: InitContainer[];
   location: SourceLocation;
 }
 

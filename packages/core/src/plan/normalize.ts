@@ -24,6 +24,7 @@ import type {
   Validation,
 } from "./model.js";
 import { checkApiRules } from "./api-rules.js";
+import { checkPodFields, mainPortOf, normalizePodFields } from "./normalize-pod.js";
 import { INFRASTRUCTURE_CHECKS, type PhaseParsed, type PlanParsed, type ServiceParsed } from "./schema.js";
 
 /** The schema's output with the services in a Map (names are user data: see decode.ts). */
@@ -75,12 +76,15 @@ function normalizeValidation(service: ServiceParsed, path: PathSegment[], ctx: C
     switch (check) {
       case "http":
         return { kind: "http", path: DEFAULT_HTTP_PATH };
-      case "tcp":
-        if (service.port === undefined) {
+      case "tcp": {
+        const main = service.ports?.[0]?.targetPort ?? service.ports?.[0]?.port;
+        const port = service.port ?? (typeof main === "number" ? main : undefined);
+        if (port === undefined) {
           ctx.problem([...path, "validate"], "`validate: tcp` needs the service's `port` (or write {tcp: PORT})");
           return { kind: "none" };
         }
-        return { kind: "tcp", port: service.port };
+        return { kind: "tcp", port };
+      }
       default:
         return { kind: check };
     }
@@ -108,7 +112,7 @@ function normalizeValidation(service: ServiceParsed, path: PathSegment[], ctx: C
  * both are given). With `resources`, a missing request defaults to its limit, as API defaulting does
  * (kubernetes pkg/apis/core/v1/defaults.go, SetDefaults_Pod); with neither, the request is 0.
  */
-function normalizeResources(service: ServiceParsed): { requests: ResourceAmount; limits: ResourceLimits } {
+export function normalizeResources(service: Pick<ServiceParsed, "memory" | "cpu" | "resources">): { requests: ResourceAmount; limits: ResourceLimits } {
   const limits: ResourceLimits = {};
   if (service.resources === undefined) {
     if (service.memory !== undefined) limits.memory = service.memory;
@@ -169,10 +173,15 @@ function normalizeService(name: string, service: ServiceParsed, allNames: readon
     persistent: service.persistent ?? (kind === "StatefulSet" && (validate.kind === "postgres" || validate.kind === "rabbitmq")),
     priority: service.priority,
     manifests: service.manifests ?? [],
-    env: service.env ?? [],
+    // The names the service reads, in either shape of `env:` (a list, or a mapping that sets them).
+    env: service.env === undefined ? [] : Array.isArray(service.env) ? service.env : Object.keys(service.env),
     location: ctx.at(path),
+    ...normalizePodFields(service),
   };
   if (service.port !== undefined) result.port = service.port;
+  const mainPort = mainPortOf(result);
+  if (mainPort !== undefined) result.port = mainPort;
+  checkPodFields(result, path, ctx.problem);
   if (service.image !== undefined) result.image = service.image;
   if (service.imagePullPolicy !== undefined) result.imagePullPolicy = service.imagePullPolicy;
   if (service.storage !== undefined) result.storage = service.storage;

@@ -255,6 +255,102 @@ export const ValidateSchema = z.union(
   { error: "expected postgres | redis | rabbitmq | http | tcp | none, {http: PATH}, {tcp: PORT} or {postgres: {...}}" },
 );
 
+// Pods as real apps run them: named ports, probe kinds, env, extra and init containers.
+
+// IANA_SVC_NAME (apimachinery validation.IsValidPortName): 1–15 lower-case letters, digits and
+// dashes, at least one letter, no leading/trailing/double dash.
+const PORT_NAME_PATTERN = /^(?=.{1,15}$)(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** A string of a Kubernetes form: the pattern for editors, the message for the author. */
+const formed = (pattern: RegExp, message: string, description: string) =>
+  z.string().refine((text) => pattern.test(text), { message }).meta({ description, pattern: pattern.source });
+const portName = (description: string) =>
+  formed(PORT_NAME_PATTERN, "a port name is 1–15 lower-case letters, digits and dashes, with a letter (IANA_SVC_NAME)", description);
+// A container name is a DNS label (pkg/apis/core/validation ValidateContainers → IsDNS1123Label).
+const containerName = formed(
+  /^(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+  "a container name is a DNS label: 1–63 lower-case letters, digits and dashes",
+  "Container name (a DNS label, unique in the pod).",
+);
+
+export const ServicePortSchema = z
+  .strictObject({
+    name: portName("Port name (on the Service and on the container that listens)."),
+    port: port("Port the Service exposes."),
+    targetPort: z
+      .union([z.int().min(1).max(65535), portName("")], { error: "expected a container port number or a container port name" })
+      .meta({ description: "Container port (number) or a container's port name (default: `port`)." })
+      .optional(),
+  })
+  .meta({ description: "One port of the Service: `port` on the Service, `targetPort` on the container." });
+
+const timing = (description: string, min: number) => z.int().min(min).meta({ description }).optional();
+
+export const ProbeSchema = z
+  .strictObject({
+    http: z
+      .union([z.string().min(1), z.strictObject({ path: z.string().min(1), port: port("Port to GET (default: the main port).").optional() })], {
+        error: "expected an HTTP path such as /healthz or {path, port}",
+      })
+      .meta({ description: "HTTP GET: a path, or {path, port}." })
+      .optional(),
+    tcp: port("TCP connect to this container port.").optional(),
+    grpc: port("gRPC health check (grpc.health.v1) on this container port.").optional(),
+    exec: z.array(z.string().min(1)).min(1).meta({ description: "Command run in the container; exit 0 is healthy." }).optional(),
+    periodSeconds: timing("Seconds between checks (readiness default 5, liveness 10).", 1),
+    failureThreshold: timing("Failures in a row before NotReady / restart (readiness default 3, liveness 6).", 1),
+    timeoutSeconds: timing("Seconds one check may take (default 2, 3 for commands).", 1),
+    initialDelaySeconds: timing("Seconds after the start-up probe succeeds before checks begin (default 0).", 0),
+  })
+  .superRefine(
+    (probe, ctx) => {
+      const given = (["http", "tcp", "grpc", "exec"] as const).filter((key) => probe[key] !== undefined);
+      if (given.length !== 1) ctx.addIssue({ code: "custom", message: `give exactly one of http, tcp, grpc, exec (got ${given.length === 0 ? "none" : given.join(", ")})` });
+    },
+    onCleanMappings,
+  )
+  .meta({
+    description: "The kubelet's readiness and liveness check (and the start-up probe's handler): one of http, tcp, grpc, exec, with optional timings.",
+    oneOf: [{ required: ["http"] }, { required: ["tcp"] }, { required: ["grpc"] }, { required: ["exec"] }],
+  });
+
+const ENV_NAME_PATTERN = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const envKey = name("Key in it.");
+const configMapReference = z.strictObject({ configMap: name("ConfigMap name."), key: envKey });
+const secretReference = z.strictObject({ secret: name("Secret name (the value never appears in the plan)."), key: envKey });
+
+export const EnvMapSchema = z
+  .record(
+    formed(ENV_NAME_PATTERN, "an environment variable name is letters, digits, '_', '-' and '.', not starting with a digit", "Variable name."),
+    z.union([z.string(), z.number(), z.boolean(), configMapReference, secretReference], {
+      error: "expected a value, {configMap: NAME, key: KEY} or {secret: NAME, key: KEY}",
+    }),
+  )
+  .meta({ description: "Environment variables: NAME: value, NAME: {configMap, key} or NAME: {secret, key} (Secrets by name only)." });
+
+const containerFields = {
+  name: containerName,
+  image: z.string().min(1).meta({ description: "Container image." }),
+  command: z.array(z.string()).meta({ description: "Entrypoint (replaces the image's)." }).optional(),
+  args: z.array(z.string()).meta({ description: "Arguments." }).optional(),
+  resources: ResourcesSchema.optional(),
+  ports: z
+    .array(z.strictObject({ name: portName("Port name.").optional(), port: port("Container port.") }))
+    .meta({ description: "Ports the container listens on." })
+    .optional(),
+  env: EnvMapSchema.optional(),
+};
+
+export const ContainerSchema = z.strictObject(containerFields).meta({ description: "A further container of the pod (a sidecar), running beside the main one." });
+export const InitContainerSchema = z
+  .strictObject({
+    ...containerFields,
+    restartPolicy: z
+      .literal("Always")
+      .meta({ description: "`Always` makes it a native sidecar: started before the main container and kept running (KEP-753)." })
+      .optional(),
+  })
+  .meta({ description: "A container run to completion before the main one starts, or a native sidecar (`restartPolicy: Always`)." });
+
 const rollingValue = (description: string) =>
   z.union([z.int().min(0), z.string().regex(/^\d+%$/)], { error: "expected a number of pods or a percentage such as 25%" }).meta({ description });
 
@@ -265,7 +361,20 @@ export const ServiceSchema = z
     cpu: cpuQuantity("Shorthand: CPU request = limit per pod.").optional(),
     resources: ResourcesSchema.optional(),
     replicas: z.int().min(0).max(10_000).default(1).meta({ description: "Pods to run (default 1)." }),
-    port: port("Container port the service listens on.").optional(),
+    port: port("Container port the service listens on (shorthand for one port, the same on the Service).").optional(),
+    ports: z
+      .array(ServicePortSchema)
+      .min(1)
+      .meta({ description: "Named ports; the first is the main port (connection URLs, probes). Instead of `port`." })
+      .optional(),
+    probe: ProbeSchema.optional(),
+    terminationGracePeriodSeconds: z
+      .int()
+      .min(0)
+      .meta({ description: "Seconds the pod gets to stop after SIGTERM before it is killed (Kubernetes default 30)." })
+      .optional(),
+    containers: z.array(ContainerSchema).meta({ description: "Further containers (sidecars) beside the main one." }).optional(),
+    initContainers: z.array(InitContainerSchema).meta({ description: "Init containers, and native sidecars (`restartPolicy: Always`)." }).optional(),
     dependsOn: z
       .union([z.string().min(1), z.array(z.string().min(1))], { error: "expected a list of service names (or \"*\")" })
       .meta({ description: "Services that must be Ready first. \"*\" means every other service." })
@@ -293,19 +402,28 @@ export const ServiceSchema = z
     storage: memoryQuantity("Size of the PersistentVolumeClaim (e.g. 1Gi).").optional(),
     priority: z.int().default(0).meta({ description: "Pod priority (higher is evicted later; default 0)." }),
     manifests: z.array(z.string().min(1)).meta({ description: "Paths of your own manifests for this service (then none are generated)." }).optional(),
-    env: z.array(z.string().min(1)).meta({ description: "Environment keys the service reads (cross-checked against the ConfigMap)." }).optional(),
+    env: z
+      .union([z.array(z.string().min(1)), EnvMapSchema], { error: "expected a list of variable names or a mapping NAME: value" })
+      .meta({
+        description:
+          "Either the names of environment variables the service reads (cross-checked against the ConfigMap), or a mapping that sets them: NAME: value, NAME: {configMap, key}, NAME: {secret, key}.",
+      })
+      .optional(),
   })
   .superRefine(
     (service, ctx) => {
       if (service.resources !== undefined && (service.memory !== undefined || service.cpu !== undefined)) {
         ctx.addIssue({ code: "custom", path: ["resources"], message: "use either the memory/cpu shorthand or `resources`, not both" });
       }
+      if (service.port !== undefined && service.ports !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["ports"], message: "use either `port` or `ports`, not both" });
+      }
     },
     onMappings,
   )
   .meta({
-    description: "A service: one workload with one container. Give either the memory/cpu shorthand (request = limit) or `resources`.",
-    not: { anyOf: [{ required: ["resources", "memory"] }, { required: ["resources", "cpu"] }] },
+    description: "A service: one workload; its main container has the resources, further containers are listed in `containers` / `initContainers`. Give either the memory/cpu shorthand (request = limit) or `resources`.",
+    not: { anyOf: [{ required: ["resources", "memory"] }, { required: ["resources", "cpu"] }, { required: ["port", "ports"] }] },
   });
 
 // ---------------------------------------------------------------------------------------------

@@ -41,6 +41,11 @@ export function infrastructureServices(plan: Plan): Map<InfraFamily, Service> {
   return found;
 }
 
+/** The port clients connect to: the main Service port (`ports:`), else the port it listens on. */
+export function publishedPort(service: Service): number | undefined {
+  return service.ports?.[0]?.port ?? servicePort(service);
+}
+
 /** The port a service listens on: the plan's, else the image's default. */
 export function servicePort(service: Service): number | undefined {
   return service.port ?? imageProfile(service).defaultPort;
@@ -74,16 +79,16 @@ export function connectionSettings(context: RenderContext): Record<string, strin
   const postgres = infra.get("postgres");
   if (postgres) {
     const host = serviceHost(context, postgres.name);
-    data[CONNECTION_KEYS.postgres.url] = `postgresql://${postgresUser(postgres)}@${host}:${servicePort(postgres)}/${postgresDatabase(postgres)}`;
+    data[CONNECTION_KEYS.postgres.url] = `postgresql://${postgresUser(postgres)}@${host}:${publishedPort(postgres)}/${postgresDatabase(postgres)}`;
   }
   const redis = infra.get("redis");
   if (redis) {
-    data[CONNECTION_KEYS.redis.url] = `redis://${serviceHost(context, redis.name)}:${servicePort(redis)}/0`;
+    data[CONNECTION_KEYS.redis.url] = `redis://${serviceHost(context, redis.name)}:${publishedPort(redis)}/0`;
   }
   const rabbitmq = infra.get("rabbitmq");
   if (rabbitmq) {
     // "%2F" is the default vhost "/" (AMQP URI spec: the vhost is the percent-encoded path).
-    data[CONNECTION_KEYS.rabbitmq.url] = `amqp://${RABBITMQ_DEFAULT_USER}@${serviceHost(context, rabbitmq.name)}:${servicePort(rabbitmq)}/%2F`;
+    data[CONNECTION_KEYS.rabbitmq.url] = `amqp://${RABBITMQ_DEFAULT_USER}@${serviceHost(context, rabbitmq.name)}:${publishedPort(rabbitmq)}/%2F`;
   }
   return data;
 }

@@ -19,8 +19,12 @@
  *   one check is not killed (the user's RabbitMQ CrashLoopBackOff).
  * - timeout 3 s for commands (a new process per check), 10 s for rabbitmq-diagnostics, which
  *   starts an Erlang VM each time.
+ *
+ * A plan's own `probe:` replaces the check derived from `validate` (which stays opdeploy's
+ * post-step validation) and its timings replace the readiness/liveness defaults above; the
+ * startup probe runs the same check but keeps its start-up-derived window.
  */
-import type { Service } from "../plan/model.js";
+import type { Probe, Service } from "../plan/model.js";
 import type { ImageProfile } from "./image-profile.js";
 
 export const STARTUP_PERIOD_SECONDS = 5;
@@ -48,6 +52,7 @@ export function probeHandler(
   port: number | undefined,
   portName: string | undefined,
 ): Record<string, unknown> | undefined {
+  if (service.probe !== undefined) return planProbeHandler(service.probe, port, portName);
   const v = service.validate;
   switch (v.kind) {
     case "postgres":
@@ -68,6 +73,32 @@ export function probeHandler(
   }
 }
 
+/** The plan's `probe:` as a handler; `port`/`portName` are the port it checks and that port's name. */
+function planProbeHandler(probe: Probe, port: number | undefined, portName: string | undefined): Record<string, unknown> | undefined {
+  const target = portName ?? probe.port ?? port;
+  switch (probe.kind) {
+    case "exec":
+      return { exec: { command: probe.command } };
+    case "grpc":
+      // GRPCAction.port is a number: the API has no named gRPC port (core/v1 types.go).
+      return probe.port === undefined && port === undefined ? undefined : { grpc: { port: probe.port ?? port } };
+    case "http":
+      return target === undefined ? undefined : { httpGet: { path: probe.path, port: target } };
+    case "tcp":
+      return target === undefined ? undefined : { tcpSocket: { port: target } };
+  }
+}
+
+/** Timings the plan's `probe:` sets (initialDelaySeconds only when given: the API's default is 0). */
+function timings(probe: Probe | undefined, defaults: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): Record<string, number> {
+  return {
+    ...(probe?.initialDelaySeconds !== undefined ? { initialDelaySeconds: probe.initialDelaySeconds } : {}),
+    periodSeconds: probe?.periodSeconds ?? defaults.periodSeconds,
+    timeoutSeconds: probe?.timeoutSeconds ?? defaults.timeoutSeconds,
+    failureThreshold: probe?.failureThreshold ?? defaults.failureThreshold,
+  };
+}
+
 export function containerProbes(
   service: Service,
   profile: ImageProfile,
@@ -76,7 +107,7 @@ export function containerProbes(
 ): ContainerProbes | undefined {
   const handler = probeHandler(service, profile, port, portName);
   if (!handler) return undefined;
-  const timeoutSeconds = profile.family === "rabbitmq" ? 10 : handler.exec ? 3 : 2;
+  const timeoutSeconds = service.probe?.timeoutSeconds ?? (profile.family === "rabbitmq" ? 10 : handler.exec ? 3 : 2);
   return {
     startupProbe: {
       ...handler,
@@ -84,7 +115,7 @@ export function containerProbes(
       timeoutSeconds,
       failureThreshold: startupFailureThreshold(service.startupSeconds),
     },
-    readinessProbe: { ...handler, periodSeconds: 5, timeoutSeconds, failureThreshold: 3 },
-    livenessProbe: { ...handler, periodSeconds: 10, timeoutSeconds, failureThreshold: 6 },
+    readinessProbe: { ...handler, ...timings(service.probe, { periodSeconds: 5, timeoutSeconds, failureThreshold: 3 }) },
+    livenessProbe: { ...handler, ...timings(service.probe, { periodSeconds: 10, timeoutSeconds, failureThreshold: 6 }) },
   };
 }

@@ -3,7 +3,7 @@
  * ClusterIP Service and, for StatefulSets, the headless Service that gives pods stable DNS names.
  */
 import type { Plan, Service } from "../plan/model.js";
-import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
+import { quantityFromBytes } from "../quantity/index.js";
 import {
   CONNECTION_KEYS,
   type InfraFamily,
@@ -17,6 +17,7 @@ import {
 } from "./connections.js";
 import { type ImageProfile, imageProfile, imageTag } from "./image-profile.js";
 import { connectionsConfigMapName, dnsLabel, headlessServiceName, labelValue, planSlug, priorityClassName } from "./names.js";
+import { mainContainerPortSpecs, mergeEnv, renderInitContainers, renderResources, renderSidecars, servicePortSpecs } from "./pod-extras.js";
 import { containerProbes } from "./probes.js";
 
 /** A Kubernetes object as rendered: apiVersion, kind, metadata and the rest of its fields. */
@@ -74,8 +75,22 @@ interface PortPlan {
 
 function portPlan(service: Service, profile: ImageProfile): PortPlan {
   const port = servicePort(service);
-  const v = service.validate;
-  const checked = v.kind === "http" || v.kind === "tcp" ? (v.port ?? port) : port;
+  if (service.ports !== undefined) {
+    // Named ports: the main container declares each target; probes name the port they check
+    // (normalize refuses a probe port the main container does not declare).
+    const containerPorts = mainContainerPortSpecs(service);
+    const checked = service.probe?.port ?? port;
+    const probePortName = containerPorts.find((p) => p.containerPort === checked)?.name;
+    return {
+      ...(port !== undefined ? { port } : {}),
+      portName: service.ports[0]!.name,
+      ...(checked !== undefined ? { probePort: checked } : {}),
+      ...(probePortName !== undefined ? { probePortName } : {}),
+      containerPorts,
+    };
+  }
+  const v = service.probe ?? service.validate;
+  const checked = v.kind === "http" || v.kind === "tcp" || v.kind === "grpc" ? (v.port ?? port) : port;
   const containerPorts: PortPlan["containerPorts"] = [];
   if (port !== undefined) containerPorts.push({ name: profile.portName, containerPort: port, protocol: "TCP" });
   let probePortName: string | undefined = port !== undefined ? profile.portName : undefined;
@@ -91,17 +106,6 @@ function portPlan(service: Service, profile: ImageProfile): PortPlan {
     ...(probePortName !== undefined ? { probePortName } : {}),
     containerPorts,
   };
-}
-
-function resources(service: Service): Record<string, Record<string, string>> {
-  const requests = {
-    cpu: quantityFromMillis(service.requests.cpu).toString(),
-    memory: quantityFromBytes(service.requests.memory).toString(),
-  };
-  const limits: Record<string, string> = {};
-  if (service.limits.cpu !== undefined) limits.cpu = quantityFromMillis(service.limits.cpu).toString();
-  if (service.limits.memory !== undefined) limits.memory = quantityFromBytes(service.limits.memory).toString();
-  return Object.keys(limits).length > 0 ? { requests, limits } : { requests };
 }
 
 function secretEnv(plan: Plan, name: string, family: InfraFamily, service: Service): Record<string, unknown> {
@@ -232,8 +236,8 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
     ...(runtime.args ? { args: runtime.args } : {}),
     ...(ports.containerPorts.length > 0 ? { ports: ports.containerPorts } : {}),
     ...(runtime.envFrom ? { envFrom: runtime.envFrom } : {}),
-    env: runtime.env,
-    resources: resources(service),
+    env: mergeEnv(runtime.env, service),
+    resources: renderResources(service.requests, service.limits),
     ...(probes ?? {}),
     securityContext: containerSecurityContext(profile),
     volumeMounts,
@@ -249,7 +253,9 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
     // The plan's priority reaches the scheduler and the kubelet's eviction ranking only through a
     // PriorityClass (render-manifests.ts writes it); 0 is the cluster default, no class needed.
     ...(service.priority !== 0 ? { priorityClassName: priorityClassName(service.priority) } : {}),
-    containers: [container],
+    ...(service.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: service.terminationGracePeriodSeconds } : {}),
+    ...(service.initContainers?.length ? { initContainers: renderInitContainers(service) } : {}),
+    containers: [container, ...renderSidecars(service)],
     volumes,
   };
   const template = { metadata: { labels }, spec: podSpec };
@@ -311,7 +317,7 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
   }
 
   if (ports.port !== undefined) {
-    const servicePorts = [{ name: ports.portName, port: ports.port, targetPort: ports.portName, protocol: "TCP" }];
+    const servicePorts = service.ports !== undefined ? servicePortSpecs(service) : [{ name: ports.portName, port: ports.port, targetPort: ports.portName, protocol: "TCP" }];
     objects.push({
       apiVersion: "v1",
       kind: "Service",
@@ -329,7 +335,7 @@ export function renderServiceObjects(context: RenderContext, service: Service, o
         clusterIP: "None",
         selector,
         ...(ports.port !== undefined
-          ? { ports: [{ name: ports.portName, port: ports.port, targetPort: ports.portName, protocol: "TCP" }] }
+          ? { ports: service.ports !== undefined ? servicePortSpecs(service) : [{ name: ports.portName, port: ports.port, targetPort: ports.portName, protocol: "TCP" }] }
           : {}),
       },
     });

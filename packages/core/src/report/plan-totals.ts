@@ -6,6 +6,7 @@
  * Limits: a service without a limit adds nothing to the limit sums (`kubectl describe node`
  * counts the same way) and is flagged `unlimitedMemory` / `unlimitedCpu`.
  */
+import { podRequestOf } from "../plan/service-pod.js";
 import type { Plan, Service } from "../plan/model.js";
 import { clusterAllocatable, clusterCapacity } from "./allocatable.js";
 import { placeServices } from "./placement.js";
@@ -102,11 +103,13 @@ export function percentOfAllocatable(part: number, whole: number): number | null
 
 export function serviceTotals(service: Service): ServiceTotals {
   const replicas = service.replicas;
+  // The whole pod's effective request (sidecars, init containers), as the scheduler counts it.
+  const request = podRequestOf(service);
   return {
     name: service.name,
     replicas,
-    memoryBytes: service.requests.memory * replicas,
-    cpuMillis: service.requests.cpu * replicas,
+    memoryBytes: request.memory * replicas,
+    cpuMillis: request.cpu * replicas,
     limitsMemoryBytes: (service.limits.memory ?? 0) * replicas,
     limitsCpuMillis: (service.limits.cpu ?? 0) * replicas,
     unlimitedMemory: service.limits.memory === undefined,

@@ -9,7 +9,7 @@
  * after phase k, and the new phase gets phase k's gate (thresholds and `healthy` alike). The last
  * new phase holds every service, so it gets the gate of the hand-written plan's last phase.
  */
-import { clusterAllocatable, placeServices, type Batch, type Phase, type Plan } from "@openpolicy/core";
+import { clusterAllocatable, placeServices, podRequestOf, type Batch, type Phase, type Plan } from "@openpolicy/core";
 import type { AcyclicDependencies } from "./acyclic-dependencies.js";
 import type { CapacityModel } from "./capacity.js";
 
@@ -154,8 +154,9 @@ export function scheduleViolations(context: PlannerContext, schedule: Schedule):
     for (const batch of phase) {
       for (const name of batch) {
         const service = context.original.services.get(name)!;
-        total.memory += service.requests.memory * service.replicas;
-        total.cpu += service.requests.cpu * service.replicas;
+        const request = podRequestOf(service);
+        total.memory += request.memory * service.replicas;
+        total.cpu += request.cpu * service.replicas;
         total.usedMemory += service.usage.memory * service.replicas;
         total.usedCpu += service.usage.cpu * service.replicas;
       }
