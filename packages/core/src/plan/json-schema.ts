@@ -89,7 +89,10 @@ function tighten(node: unknown, key?: string): void {
  * batches" and "not both shorthand and resources" branches name fields declared one level up.
  */
 function declareRequired(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(declareRequired);
+  if (Array.isArray(node)) {
+    node.forEach(declareRequired);
+    return;
+  }
   if (typeof node !== "object" || node === null) return;
   const schema = node as Node;
   if (Array.isArray(schema.required) && schema.properties === undefined) {
@@ -113,6 +116,7 @@ function decoderRules(schema: Node): void {
   const serviceProperties = service.properties as Record<string, Node>;
   // `validate: tcp` connects to the service's port: it needs one (normalize.ts).
   service.if = { properties: { validate: { const: "tcp" } }, required: ["validate"] };
+  // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's keyword, in data, never awaited
   service.then = { properties: { port: true }, required: ["port"] };
   // maxUnavailable may not be over 100% (apps validation IsNotMoreThan100Percent).
   const rolling = (serviceProperties.rollingUpdate!.properties as Record<string, Node>).maxUnavailable!;
