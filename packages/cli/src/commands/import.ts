@@ -119,7 +119,7 @@ async function run(parsed: ParsedCommand, io: Io): Promise<number> {
   if (markdown.length > 0 && sources.length === 1) return importMarkdownDocument(markdown[0]!.file, markdown[0]!.text, output, io);
   const profiles = parsed.values.profile as string[] | undefined;
   const name = parsed.values.name as string | undefined;
-  let imported;
+  let imported: ReturnType<typeof importSources>;
   try {
     imported = importSources(sources, {
       manifestPath: manifestPathFor(output, io.cwd),
