@@ -10,6 +10,7 @@
  */
 import { Document, isMap, isSeq, type YAMLMap } from "yaml";
 import type { Phase, Plan, Service, Validation } from "@openpolicy/core";
+import { podFieldsInput } from "./pod-fields-input.js";
 
 const KI = 1024;
 const UNITS = [
@@ -113,6 +114,8 @@ function serviceInput(service: Service, all: readonly string[]): Record<string, 
   if (service.priority !== 0) out.priority = service.priority;
   if (service.manifests.length > 0) out.manifests = [...service.manifests];
   if (service.env.length > 0) out.env = [...service.env];
+  Object.assign(out, podFieldsInput(service, { memory: memoryQuantityText, cpu: cpuQuantityText }));
+  if (service.ports) delete out.port;
   return out;
 }
 
