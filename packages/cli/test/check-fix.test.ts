@@ -62,6 +62,17 @@ describe("opdeploy check --fix", () => {
     expect(await readFile(file, "utf8")).toBe(text.replace("128m,", "128Mi,"));
   }, 60_000);
 
+  it("when the plan still does not load, says what it already mended beside the load errors (exit 2)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "opdeploy-fix-"));
+    const file = join(dir, "both.yaml");
+    await writeFile(file, "name: both\ncluster: {nodes: [{count: 1, memory: 4Gi, cpu: 2}]}\nphases: [{name: one, services: [a]}]\nservices:\n  a: {memory: 64m, cpu: 100m, validate: none, replicaz: 2}\n");
+    const run = await runCli(["check", file, "--fix"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/fixed: services\.a\.memory: "64m" is milli-bytes; write memory: 64Mi/);
+    expect(run.stderr).toMatch(/replicaz/);
+    expect(await readFile(file, "utf8")).toContain("memory: 64Mi,");
+  }, 60_000);
+
   it("refuses a Markdown plan with exit 2 and a clear message, leaving the file as it was", async () => {
     const dir = await mkdtemp(join(tmpdir(), "opdeploy-fix-"));
     const file = join(dir, "PLAN.md");

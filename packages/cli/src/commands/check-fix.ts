@@ -41,7 +41,8 @@ async function readText(file: string): Promise<string> {
   return read.text;
 }
 
-export async function fixPlanFile(file: string): Promise<FixOutcome> {
+/** `note` hears of fixes already written when the plan then fails to load (the quantity spelling is mended first). */
+export async function fixPlanFile(file: string, note: (text: string) => void = () => {}): Promise<FixOutcome> {
   let text = await readText(file);
   if (isMarkdownPlan(text)) {
     throw new CliError(
@@ -52,7 +53,6 @@ export async function fixPlanFile(file: string): Promise<FixOutcome> {
   }
   const format = detectPlanFormat(text);
   const applied: Fix[] = [];
-  let skipped: FixOutcome["skipped"] = [];
   // Memory in milli-bytes stops the plan loading at all, so it is mended first.
   const spelling = applyFixes(text, format, quantitySpellingFixes(text));
   if (spelling.applied.length > 0) {
@@ -60,6 +60,18 @@ export async function fixPlanFile(file: string): Promise<FixOutcome> {
     applied.push(...spelling.applied);
     await writeFile(file, text);
   }
+  try {
+    return await fixAndCheck(file, format, text, applied);
+  } catch (error) {
+    // The plan still does not load: say what was already written before the load errors.
+    for (const fix of spelling.applied) note(`${file}: fixed: ${fix.description}`);
+    throw error;
+  }
+}
+
+async function fixAndCheck(file: string, format: "yaml" | "json", written: string, applied: Fix[]): Promise<FixOutcome> {
+  let text = written;
+  let skipped: FixOutcome["skipped"] = [];
   let findings: Finding[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     findings = checkPlanDocument(await readPlanDocument(file));

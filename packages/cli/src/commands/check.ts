@@ -33,7 +33,7 @@ export const checkCommand: Command = {
     let outcome: FixOutcome | undefined;
     let locate: EditLocator | undefined;
     if (parsed.values.fix === true) {
-      outcome = await fixPlanFile(file);
+      outcome = await fixPlanFile(file, (text) => io.err(text));
       findings = outcome.findings;
       locate = editLocator(outcome.text, detectPlanFormat(outcome.text));
     } else {
