@@ -2,9 +2,8 @@
  * Issue 11 item 2: the packages' READMEs stay true. Every ```ts block of a package README is
  * type-checked as a consumer's module (strict, NodeNext, importing the packages by name) and
  * then run; a block that asserts (node:assert) fails this test when the library stops doing
- * what the README says. The CLI README's commands run through the bundled CLI and must end with
- * the exit code their comment states. The Action README's workflow may use only inputs
- * action.yml declares.
+ * what the README says (the CLI README's commands are run by packages/cli/test/readme.test.ts).
+ * The Action README's workflow may use only inputs action.yml declares.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -104,24 +103,6 @@ describe("README examples", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
-
-  it("the CLI README's commands end with the exit codes it states", { timeout: 180_000 }, async () => {
-    const readme = await readFile(join(ROOT, "packages/cli/README.md"), "utf8");
-    const lines = [...readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1]!.split("\n")).filter((line) => line.startsWith("opdeploy "));
-    expect(lines.length).toBeGreaterThanOrEqual(3);
-    const wrong: string[] = [];
-    for (const line of lines) {
-      const stated = /#\s*exit (\d+)/.exec(line);
-      const args = line.replace(/#.*$/, "").trim().split(/\s+/).slice(1);
-      const code = await run(process.execPath, [join(ROOT, "scripts/opdeploy.mjs"), ...args], { cwd: WORK, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 }).then(
-        () => 0,
-        (error: { code?: number }) => error.code ?? -1,
-      );
-      if (!stated) wrong.push(`${line}: no "# exit N" comment`);
-      else if (Number(stated[1]) !== code) wrong.push(`${line}: exit ${code}`);
-    }
-    expect(wrong).toEqual([]);
   });
 
   it("the Action README's workflow uses only inputs action.yml declares", async () => {
