@@ -118,6 +118,9 @@ function decoderRules(schema: Node): void {
   service.if = { properties: { validate: { const: "tcp" } }, required: ["validate"] };
   // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's keyword, in data, never awaited
   service.then = { properties: { port: true }, required: ["port"] };
+  // A range's order is a comparison JSON Schema cannot make: said where an editor shows it.
+  const phase = (properties.phases!.items as Node).properties as Record<string, Node>;
+  phase.expected!.description = `${String(phase.expected!.description)} The first figure may not exceed the second (checked when the plan is read).`;
   // maxUnavailable may not be over 100% (apps validation IsNotMoreThan100Percent).
   const rolling = (serviceProperties.rollingUpdate!.properties as Record<string, Node>).maxUnavailable!;
   for (const branch of rolling.anyOf as Node[]) {
