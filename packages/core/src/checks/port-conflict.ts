@@ -17,6 +17,8 @@ import { list, makeFinding, setField } from "./describe.js";
 /** The port fixed by something other than the plan's `port` field, if any. */
 function pinnedBy(service: Service): string | undefined {
   if (service.manifests.length > 0) return "its own manifests";
+  // A `port` field beside `ports` is refused at load: the fix would break the plan.
+  if (service.ports !== undefined) return "its `ports` list";
   const v = service.validate;
   if ((v.kind === "tcp" || v.kind === "http") && v.port !== undefined && v.port === service.port) return "its validation";
   return undefined;

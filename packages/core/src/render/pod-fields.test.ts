@@ -29,6 +29,16 @@ describe("a plan in the shape of Online Boutique", () => {
     const text = await readFile(BOUTIQUE, "utf8");
     const validate = new Ajv({ strict: true, allErrors: true }).compile(planJsonSchema());
     expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    // …and refuses what the decoder refuses: `port` beside `ports`, two probe kinds, a bad port name.
+    const bad = (edit: (frontend: Data) => void) => {
+      const data = parse(text) as Data;
+      edit(data.services.frontend);
+      return validate(data);
+    };
+    expect(bad((f) => (f.port = 8080))).toBe(false);
+    expect(bad((f) => (f.probe = { tcp: 8080, grpc: 8080 }))).toBe(false);
+    expect(bad((f) => (f.ports[0].name = "HTTP_PORT"))).toBe(false);
+    expect(bad((f) => (f.initContainers = [{ name: "x", image: "y", restartPolicy: "OnFailure" }]))).toBe(false);
     const plan = await loadPlanFile(BOUTIQUE);
     expect(plan.services.get("frontend")!.port).toBe(8080);
   });
@@ -66,6 +76,27 @@ describe("a plan in the shape of Online Boutique", () => {
     expect(cart.readinessProbe).toEqual({ grpc: { port: 7070 }, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     expect(cart.livenessProbe).toMatchObject({ grpc: { port: 7070 }, periodSeconds: 10, failureThreshold: 6 });
     expect(find(all, "Service", "cartservice").spec.ports).toEqual([{ name: "tcp", port: 7070, targetPort: "tcp", protocol: "TCP" }]);
+  });
+
+  it("without `probe`, keeps deriving the probes from `validate`, on its own port when it names one", () => {
+    const plan = parsePlanText(
+      `name: p
+cluster: {nodes: [{memory: 4Gi, cpu: 2}]}
+phases: [{name: all, services: [api]}]
+services:
+  api:
+    memory: 128Mi
+    ports: [{name: web, port: 80, targetPort: 8080}]
+    validate: {http: {path: /ready, port: 9000}}
+`,
+      "plan.yaml",
+    );
+    const [container] = podSpec(find(objects(plan), "Deployment", "api")).containers as Data[];
+    expect(container!.ports).toEqual([
+      { name: "web", containerPort: 8080, protocol: "TCP" },
+      { name: "health", containerPort: 9000, protocol: "TCP" },
+    ]);
+    expect(container!.readinessProbe).toEqual({ httpGet: { path: "/ready", port: "health" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
   });
 
   it("passes check with no error", async () => {

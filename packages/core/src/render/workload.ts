@@ -75,33 +75,21 @@ interface PortPlan {
 
 function portPlan(service: Service, profile: ImageProfile): PortPlan {
   const port = servicePort(service);
-  if (service.ports !== undefined) {
-    // Named ports: the main container declares each target; probes name the port they check
-    // (normalize refuses a probe port the main container does not declare).
-    const containerPorts = mainContainerPortSpecs(service);
-    const checked = service.probe?.port ?? port;
-    const probePortName = containerPorts.find((p) => p.containerPort === checked)?.name;
-    return {
-      ...(port !== undefined ? { port } : {}),
-      portName: service.ports[0]!.name,
-      ...(checked !== undefined ? { probePort: checked } : {}),
-      ...(probePortName !== undefined ? { probePortName } : {}),
-      containerPorts,
-    };
-  }
   const v = service.probe ?? service.validate;
   const checked = v.kind === "http" || v.kind === "tcp" || v.kind === "grpc" ? (v.port ?? port) : port;
-  const containerPorts: PortPlan["containerPorts"] = [];
-  if (port !== undefined) containerPorts.push({ name: profile.portName, containerPort: port, protocol: "TCP" });
-  let probePortName: string | undefined = port !== undefined ? profile.portName : undefined;
-  if (checked !== undefined && checked !== port) {
+  // With `ports:` the main container declares each target under the entry's name; otherwise the
+  // one port under the image family's name.
+  const containerPorts: PortPlan["containerPorts"] =
+    service.ports !== undefined ? mainContainerPortSpecs(service) : port !== undefined ? [{ name: profile.portName, containerPort: port, protocol: "TCP" }] : [];
+  let probePortName = containerPorts.find((p) => p.containerPort === checked)?.name;
+  if (checked !== undefined && probePortName === undefined) {
     // The plan checks health on a separate port: declare it so the probe can name it.
     containerPorts.push({ name: HEALTH_PORT_NAME, containerPort: checked, protocol: "TCP" });
     probePortName = HEALTH_PORT_NAME;
   }
   return {
     ...(port !== undefined ? { port } : {}),
-    portName: profile.portName,
+    portName: service.ports?.[0]?.name ?? profile.portName,
     ...(checked !== undefined ? { probePort: checked } : {}),
     ...(probePortName !== undefined ? { probePortName } : {}),
     containerPorts,
