@@ -4,6 +4,7 @@
  * and the kubelet would otherwise enforce late: unique container names, a Service targetPort some
  * container declares, a probe on a port the main container declares.
  */
+import { formatBytes, formatMillicores } from "../quantity/index.js";
 import { servicePort } from "../render/connections.js";
 import { dnsLabel } from "../render/names.js";
 import type { PathSegment } from "./locate.js";
@@ -103,10 +104,27 @@ export function checkPodFields(service: Service, path: PathSegment[], problem: P
     list.forEach((c, i) => {
       if (names.has(c.name)) problem([...path, key, i, "name"], `container name \`${c.name}\` is used twice in the pod (the main container is named \`${main}\`)`);
       names.set(c.name, [...path, key, i]);
+      checkContainerLimits(c, [...path, key, i], problem);
     });
   }
   checkPorts(service, path, problem);
   checkProbePort(service, path, problem);
+}
+
+/**
+ * A container's limit below its request: the API server rejects the pod (ValidateResourceRequirements
+ * in kubernetes pkg/apis/core/validation/validation.go), as api-rules.ts reports for the main container.
+ */
+function checkContainerLimits(container: ExtraContainer, path: PathSegment[], problem: Problem): void {
+  for (const resource of ["memory", "cpu"] as const) {
+    const limit = container.limits[resource];
+    if (limit === undefined || limit >= container.requests[resource]) continue;
+    const show = resource === "memory" ? formatBytes : formatMillicores;
+    problem(
+      [...path, "resources", "limits", resource],
+      `the ${resource} limit ${show(limit)} is below the request ${show(container.requests[resource])}; Kubernetes rejects such a pod (raise the limit or lower the request)`,
+    );
+  }
 }
 
 /** The main container's name; a service name with no Kubernetes form is api-rules.ts' to report. */

@@ -123,6 +123,12 @@ initContainers:
     ]);
   });
 
+  it("refuses a sidecar whose limit is below its request, as for the main container", () => {
+    expect(problemsOf(planWith("containers:\n  - {name: proxy, image: envoy:1, resources: {requests: {memory: 64Mi}, limits: {memory: 32Mi}}}"))).toEqual([
+      "plan.yaml:12 services.web.containers[0].resources.limits.memory: the memory limit 32Mi is below the request 64Mi; Kubernetes rejects such a pod (raise the limit or lower the request)",
+    ]);
+  });
+
   it("refuses `port` with `ports`", () => {
     expect(problemsOf(planWith("port: 80\nports: [{name: http, port: 80}]"))).toEqual(["plan.yaml:12 services.web.ports: use either `port` or `ports`, not both"]);
   });
