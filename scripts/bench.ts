@@ -9,7 +9,7 @@
  *   pnpm bench --only=scale   one group (check, cli, simulate, action, scale: issue 9)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { checkPlan, parsePlanDocument, parsePlanText } from "@openpolicy/core";
@@ -179,11 +179,14 @@ if (want("scale")) {
 
   // --runs over worker threads, as users run it (the bundled CLI; from source each worker would
   // first compile the simulator with tsx): the same 10,000 seeds on one thread and on the default.
+  // A private copy of the bundle: tests running meanwhile rebuild packages/cli/dist in place.
   execFileSync(process.execPath, [`${root}packages/cli/scripts/bundle.mjs`]);
+  const cliCopy = mkdtempSync(`${tmpdir()}/opdeploy-bench-cli-`);
+  cpSync(`${root}packages/cli/dist`, cliCopy, { recursive: true });
   const runs = quick ? 1_000 : 10_000;
   const threads = riskWorkerCount({ runs });
   const simulateRuns = (workers: string[]) => () => {
-    execFileSync(process.execPath, [`${root}packages/cli/dist/opdeploy.mjs`, "simulate", "examples/openpolicy/plan.fixed.yaml", "--runs", String(runs), ...workers, "-f", "json"], { cwd: root, encoding: "utf8" });
+    execFileSync(process.execPath, [`${cliCopy}/opdeploy.mjs`, "simulate", "examples/openpolicy/plan.fixed.yaml", "--runs", String(runs), ...workers, "-f", "json"], { cwd: root, encoding: "utf8" });
   };
   const oneThread = await timeIt(simulateRuns(["--workers", "1"]), quick ? 1 : 5, 0);
   const spread = await timeIt(simulateRuns([]), quick ? 1 : 5, 0);
@@ -195,6 +198,7 @@ if (want("scale")) {
     "faster than one thread",
     `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the end; summary identical (risk-parallel.test.ts)`,
   );
+  rmSync(cliCopy, { recursive: true, force: true });
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
