@@ -33,13 +33,20 @@ export interface RenderContext {
 
 /** The first service of each infrastructure family: the one the URLs point at. */
 export function infrastructureServices(plan: Plan): Map<InfraFamily, Service> {
+  // Asked once per rendered service: remembered per services map (and its size), or rendering
+  // a plan would be quadratic in its services (10k services: seconds of image-name parsing).
+  const known = INFRA_CACHE.get(plan.services);
+  if (known && known.size === plan.services.size) return known.found;
   const found = new Map<InfraFamily, Service>();
   for (const service of plan.services.values()) {
     const family = imageFamily(service);
     if (family !== "app" && !found.has(family)) found.set(family, service);
   }
+  INFRA_CACHE.set(plan.services, { size: plan.services.size, found });
   return found;
 }
+
+const INFRA_CACHE = new WeakMap<ReadonlyMap<string, Service>, { size: number; found: Map<InfraFamily, Service> }>();
 
 /** The port clients connect to: the main Service port (`ports:`), else the port it listens on. */
 export function publishedPort(service: Service): number | undefined {

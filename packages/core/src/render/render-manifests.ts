@@ -85,8 +85,17 @@ export function toYaml(objects: object[]): string {
   return objects.map((o) => stringify(o, YAML_OPTIONS)).join("---\n");
 }
 
+/** The YAML text is made when first read: the deploy engine uses only the objects. */
 function manifest(plan: Plan, path: string, objects: KubernetesObject[]): RenderedManifest {
-  return { path, objects, yaml: header(plan) + toYaml(objects) };
+  let text: string | undefined;
+  return {
+    path,
+    objects,
+    get yaml(): string {
+      text ??= header(plan) + toYaml(objects);
+      return text;
+    },
+  };
 }
 
 /** The Secret is never rendered with values: this file shows how to create it, all commented out. */

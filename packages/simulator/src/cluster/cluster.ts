@@ -218,6 +218,12 @@ export interface ClusterView {
   metrics(): ClusterMetrics;
   /** Events with `t >= sinceT`. */
   events(sinceT: number): ClusterEvent[];
+  /**
+   * Optional: the workloads that changed (summary, pods, existence) since `cursor` (start with 0),
+   * and the cursor to pass next time. Lets a watcher of many workloads re-read only those that
+   * changed; without it, watchers re-read every workload at each look.
+   */
+  changedWorkloads?(cursor: number): { cursor: number; names: string[] };
 }
 
 export interface Cluster {

@@ -24,6 +24,7 @@ export class RollbackTriggers {
   readonly scrapesMetrics: boolean;
   /** Cluster time of the next metrics scrape. */
   nextMetricsAt: number;
+  private readonly unhealthy = new UnhealthyCount();
 
   constructor(
     private readonly plan: Plan,
@@ -57,7 +58,7 @@ export class RollbackTriggers {
     const now = view.now();
     const rollback = this.plan.rollback;
     if (rollback.memory !== undefined) this.observe("memory", memoryBreach(nodes ?? view.nodes(), rollback.memory), now);
-    if (rollback.unhealthy !== undefined) this.observe("unhealthy", unhealthyBreach(view, deployed, rollback.unhealthy), now);
+    if (rollback.unhealthy !== undefined) this.observe("unhealthy", this.unhealthy.breach(view, deployed, rollback.unhealthy), now);
     if (this.scrapesMetrics && now >= this.nextMetricsAt) {
       this.nextMetricsAt = now + this.metricsEvery;
       const metrics = view.metrics();
@@ -101,13 +102,45 @@ function memoryBreach(nodes: readonly NodeStatus[], limit: number): string | und
   return undefined;
 }
 
-function unhealthyBreach(view: ClusterView, deployed: ReadonlySet<string>, limit: number): string | undefined {
-  if (deployed.size === 0) return undefined;
+/**
+ * The unhealthy share, kept up to date from the workloads that changed when the cluster says
+ * which (the simulated cluster does: otherwise a 40k-service rehearsal re-read 40k workloads at
+ * every event), else recounted at each look.
+ */
+class UnhealthyCount {
+  private readonly unhealthy = new Set<string>();
+  private readonly seen = new Set<string>();
+  private cursor = 0;
+
+  breach(view: ClusterView, deployed: ReadonlySet<string>, limit: number): string | undefined {
+    if (deployed.size === 0) return undefined;
+    const count = view.changedWorkloads ? this.update(view, deployed) : recount(view, deployed);
+    const percent = percentOf(count, deployed.size);
+    return percent > limit ? `${count} of ${deployed.size} deployed services unhealthy (${percent}% > ${limit}%)` : undefined;
+  }
+
+  private update(view: ClusterView, deployed: ReadonlySet<string>): number {
+    const changed = view.changedWorkloads!(this.cursor);
+    this.cursor = changed.cursor;
+    for (const name of changed.names) if (deployed.has(name)) this.recheck(view, name);
+    // Services that joined the watched set since the last look (each is read once on joining).
+    if (this.seen.size !== deployed.size) for (const name of deployed) if (!this.seen.has(name)) this.recheck(view, name);
+    return this.unhealthy.size;
+  }
+
+  private recheck(view: ClusterView, name: string): void {
+    this.seen.add(name);
+    const w = view.workload(name);
+    if (!w || w.readyReplicas < w.replicas) this.unhealthy.add(name);
+    else this.unhealthy.delete(name);
+  }
+}
+
+function recount(view: ClusterView, deployed: ReadonlySet<string>): number {
   let unhealthy = 0;
   for (const name of deployed) {
     const w = view.workload(name);
     if (!w || w.readyReplicas < w.replicas) unhealthy++;
   }
-  const percent = percentOf(unhealthy, deployed.size);
-  return percent > limit ? `${unhealthy} of ${deployed.size} deployed services unhealthy (${percent}% > ${limit}%)` : undefined;
+  return unhealthy;
 }

@@ -53,8 +53,15 @@ export class SimContext {
     this.at(0, { k: "reconcile", w });
   }
 
+  /**
+   * Names of the workloads that changed, in order (with repeats): lets a watcher re-read only
+   * those (ClusterView.changedWorkloads) instead of every workload at every look.
+   */
+  readonly changes: string[] = [];
+
   touch(w: SimWorkload): void {
     w.version++;
+    if (!w.system) this.changes.push(w.name);
   }
 
   markProgress(w: SimWorkload): void {

@@ -120,6 +120,7 @@ export class SimulatedCluster implements Cluster {
       nodes: () => nodeStatuses(this.ctx),
       metrics: () => metrics(this.ctx),
       events: (sinceT) => eventsSince(this.ctx, sinceT),
+      changedWorkloads: (cursor) => ({ cursor: this.ctx.changes.length, names: this.ctx.changes.slice(cursor) }),
     };
   }
 
@@ -211,6 +212,7 @@ export class SimulatedCluster implements Cluster {
     if (workload && options.owner !== undefined && workload.owner !== undefined && workload.owner !== options.owner) return { removed: false, keptFor: workload.owner };
     if (workload) {
       this.ctx.workloads.delete(name);
+      this.ctx.changes.push(name);
       // Background deletion: the object goes at once, its pods terminate with their grace period.
       for (const pod of [...workload.pods]) terminatePod(this.ctx, pod);
     }
