@@ -57,7 +57,7 @@ export class RollbackTriggers {
   evaluate(view: ClusterView, deployed: ReadonlySet<string>, nodes?: NodeStatus[]): Outcome | undefined {
     const now = view.now();
     const rollback = this.plan.rollback;
-    if (rollback.memory !== undefined) this.observe("memory", memoryBreach(nodes ?? view.nodes(), rollback.memory), now);
+    if (rollback.memory !== undefined) this.observe("memory", memoryBreach(nodes ?? view.nodes(), rollback.memory, this.plan.cluster.overhead === "kind"), now);
     if (rollback.unhealthy !== undefined) this.observe("unhealthy", this.unhealthy.breach(view, deployed, rollback.unhealthy), now);
     if (this.scrapesMetrics && now >= this.nextMetricsAt) {
       this.nextMetricsAt = now + this.metricsEvery;
@@ -94,7 +94,18 @@ export class RollbackTriggers {
   }
 }
 
-function memoryBreach(nodes: readonly NodeStatus[], limit: number): string | undefined {
+/**
+ * A node whose pods use more than `limit` % of its allocatable memory. kind's nodes are containers
+ * on one host and share its memory (each reports the host's): there the measure is the pods of
+ * all nodes together against the host.
+ */
+function memoryBreach(nodes: readonly NodeStatus[], limit: number, kind: boolean): string | undefined {
+  if (kind && nodes.length > 1) {
+    const used = nodes.reduce((sum, n) => sum + n.used.memory, 0);
+    const host = Math.max(...nodes.map((n) => n.allocatable.memory));
+    const percent = percentOf(used, host);
+    return percent > limit ? `kind host memory usage ${percent}% of allocatable (all ${nodes.length} nodes) > ${limit}%` : undefined;
+  }
   for (const node of nodes) {
     const percent = percentOf(node.used.memory, node.allocatable.memory);
     if (percent > limit) return `node ${node.name} memory usage ${percent}% of allocatable > ${limit}%`;

@@ -38,6 +38,8 @@ function roomComing(nodes: NodeStatus[], spec: WorkloadSpec): boolean {
   const cpu = spec.requests.cpu || spec.limits.cpu || 0;
   for (const node of nodes) {
     if (!node.ready) return true; // a node coming back may have room
+    // Its memory-pressure taint lifts once the pressure has been gone for the transition period.
+    if (node.memoryPressure) return true;
     const freeMemory = node.allocatable.memory - (node.requested.memory - node.terminatingRequested.memory);
     const freeCpu = node.allocatable.cpu - (node.requested.cpu - node.terminatingRequested.cpu);
     const hasTerminating = node.terminatingRequested.memory > 0 || node.terminatingRequested.cpu > 0;
