@@ -16,7 +16,7 @@ export function unreadablePlanMarkdown(marker: string, planFile: string, problem
     .slice(0, MAX_PROBLEM_ROWS)
     .map((p) => `| ${escapeMarkdown(`${p.file}:${p.line}:${p.column}`)} | ${p.path ? `\`${p.path.replace(/`/g, "'")}\`` : "—"} | ${escapeMarkdown(p.message)} |`);
   const more = problems.length > MAX_PROBLEM_ROWS ? `\n\n… and ${problems.length - MAX_PROBLEM_ROWS} more (see the step's log).` : "";
-  return [
+  return `${[
     marker,
     `**opdeploy**: ❌ the plan \`${escapeMarkdown(planFile)}\` cannot be read · ${count}`,
     "",
@@ -25,7 +25,7 @@ export function unreadablePlanMarkdown(marker: string, planFile: string, problem
     "| Location | Field | Problem |",
     "| --- | --- | --- |",
     ...rows,
-  ].join("\n") + `${more}\n`;
+  ].join("\n")}${more}\n`;
 }
 
 /** The first line of the error only: a stack or a quoted file has no place in a PR comment. */

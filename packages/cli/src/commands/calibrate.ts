@@ -37,7 +37,7 @@ export const calibrateCommand: Command = {
     const [planText, stateText] = await Promise.all([readText(io.cwd, file, "plan"), readText(io.cwd, from, "state")]);
     // calibratePlan lives with snapshot (the only thing that writes state files); it loads no client.
     const { calibratePlan } = await loadKubernetes();
-    let result;
+    let result: ReturnType<typeof calibratePlan>;
     try {
       result = calibratePlan(planText, file, stateText, from);
     } catch (error) {

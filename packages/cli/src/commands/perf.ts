@@ -119,7 +119,7 @@ export const perfCommand: Command = {
         targets.push({ service: name, url: `http://${host}:${endpoint.port}${path.startsWith("/") ? path : `/${path}`}` });
       }
       progress.update(`measuring ${targets.length} service(s), ${durationSeconds} s each, ${connections} connection(s)`, { lasting: true });
-      let report;
+      let report: Awaited<ReturnType<typeof k8s.runPerfProbe>>;
       try {
         report = await k8s.runPerfProbe(targets, { durationSeconds, connections });
       } catch (error) {

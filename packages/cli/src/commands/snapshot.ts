@@ -44,7 +44,7 @@ export const snapshotCommand: Command = {
     }
     const objectsFile = parsed.values.objects as string | undefined;
     const output = parsed.values.output as string | undefined;
-    let snap;
+    let snap: Awaited<ReturnType<typeof k8s.snapshotNamespace>>;
     try {
       snap = await k8s.snapshotNamespace(
         { api, namespace: target.namespace },

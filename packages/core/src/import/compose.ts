@@ -122,7 +122,7 @@ function readService(r: ComposeReader, name: string, spec: Data): ImportedServic
   if (envNames.length > 0) r.note([...at, "environment"], "dropped", `environment ${envNames.join(", ")} (values are not in the plan)`, name);
   const other = Object.keys(spec).filter((k) => !READ_KEYS.has(k) && !k.startsWith("x-"));
   const deployOther = Object.keys(deploy).filter((k) => k !== "resources" && k !== "replicas");
-  if (other.length > 0 || deployOther.length > 0) r.note(other.length > 0 ? [...at, other[0]!] : [...at, "deploy", deployOther[0]!], "dropped", [...other, ...deployOther.map((k) => `deploy.${k}`)].join(", ") + " (not in the plan)", name);
+  if (other.length > 0 || deployOther.length > 0) r.note(other.length > 0 ? [...at, other[0]!] : [...at, "deploy", deployOther[0]!], "dropped", `${[...other, ...deployOther.map((k) => `deploy.${k}`)].join(", ")} (not in the plan)`, name);
   return {
     name,
     file: r.doc.file,

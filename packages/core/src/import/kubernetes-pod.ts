@@ -38,7 +38,7 @@ export function resolvePort(port: unknown, ports: ContainerPort[]): number | und
 
 export function mainContainerIndex(workload: ManifestObject, containers: Data[]): number {
   const named = containers.findIndex((c) => c.name === workload.name);
-  return named >= 0 ? named : 0;
+  return Math.max(named, 0);
 }
 
 /** One container's effective request, by the same rule as the pod's (a lone limit counts). */

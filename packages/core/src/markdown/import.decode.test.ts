@@ -43,7 +43,7 @@ describe.skipIf(seedMissing)("the seed through decodePlan", () => {
   it("reports a bad figure at the table cell it came from", () => {
     const { raw, decode } = decodeImported(text, "PLAN.txt");
     const services = (raw as unknown as { services: Record<string, Record<string, unknown>> }).services;
-    services["redis"]!.memory = "lots";
+    services.redis!.memory = "lots";
     try {
       decode(raw);
       expect.unreachable("decodePlan accepted memory: lots");

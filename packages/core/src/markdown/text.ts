@@ -6,6 +6,7 @@
 
 // Emoji and their joiners/variation selectors/keycaps/regional indicators. \p{Extended_Pictographic}
 // covers the pictographs themselves (🚀, 🛡️, 🔴, ✅, ⚠️) without touching digits or letters.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each code point is meant on its own (a joiner or variation selector left alone would be stray)
 const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{FE0E}\u{200D}\u{20E3}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}]/gu;
 
 /** Removes Markdown emphasis, inline code marks, links and emoji; collapses and trims spaces. */

@@ -295,7 +295,7 @@ class PlanTextIndexer {
         value = this.node(valueEvent);
         valueResult = events.result[valueEvent];
       }
-      if (!Object.is(result[key], valueResult) || !Object.prototype.hasOwnProperty.call(result, key)) decline();
+      if (!Object.is(result[key], valueResult) || !Object.hasOwn(result, key)) decline();
       keys.push(key);
       starts.push(keyStart);
       values.push(value);

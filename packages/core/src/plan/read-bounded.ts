@@ -33,7 +33,7 @@ function errnoReason(error: unknown): string {
 
 /** The file's text (UTF-8), or why it cannot be used. Never throws for I/O reasons. */
 export async function readBoundedFile(path: string, maxBytes: number): Promise<BoundedRead> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {

@@ -121,9 +121,9 @@ export function formatTotalsText(totals: PlanTotals, options: { color: boolean }
 /** GitHub-flavoured Markdown: one table (phases, their batches, totals) and the budget below it. */
 export function formatTotalsMarkdown(totals: PlanTotals): string {
   const { header, body, footer } = rows(totals);
-  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
+  const escapeCell = (cell: string) => cell.replace(/\|/g, "\\|");
   const line = (cells: string[], strong = false) =>
-    `| ${cells.map((c, i) => (strong && i === 0 && c ? `**${escape(c.trim())}**` : escape(i === 0 ? c.replace(/^ {2}/, "↳ ") : c))).join(" | ")} |`;
+    `| ${cells.map((c, i) => (strong && i === 0 && c ? `**${escapeCell(c.trim())}**` : escapeCell(i === 0 ? c.replace(/^ {2}/, "↳ ") : c))).join(" | ")} |`;
   const lines = [
     headline(totals),
     "",

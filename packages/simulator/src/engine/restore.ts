@@ -54,7 +54,7 @@ export async function restoreServices(cluster: Cluster, groups: readonly (readon
               const { action } = actions.get(name)!;
               if (action === "kept") continue;
               const w = view.workload(name);
-              if (action === "removed" ? w !== undefined : !w || w.status !== "Current") return undefined;
+              if (action === "removed" ? w !== undefined : w?.status !== "Current") return undefined;
             }
             return true;
           }, remaining);

@@ -19,7 +19,7 @@ import { clusterAllocatable, formatBytes, formatMillicores, podRequests, resourc
 import type { Json } from "../cluster/kubernetes/kube-api.js";
 import { REVISION_LABEL, WORKLOAD_LABEL, kubeName, stampWorkload } from "../cluster/kubernetes/render-workload.js";
 import { surgePods } from "../planner/capacity.js";
-import type { PreflightContext, RenderedService } from "./context.js";
+import type { PreflightContext } from "./context.js";
 import { podTemplates, preflightFinding } from "./context.js";
 import type { Finding } from "@openpolicy/core";
 
@@ -189,7 +189,7 @@ export async function checkCapacity(ctx: PreflightContext): Promise<Finding[]> {
 }
 
 /** Each pod against the largest free node: memory and CPU on the same node. */
-function podFit(ctx: PreflightContext, needs: Map<string, Need>, nodes: { name: string; free: Amount }[]): Finding[] {
+function podFit(_ctx: PreflightContext, needs: Map<string, Need>, nodes: { name: string; free: Amount }[]): Finding[] {
   const findings: Finding[] = [];
   for (const need of needs.values()) {
     const { perPod } = need;

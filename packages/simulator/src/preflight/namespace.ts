@@ -16,6 +16,7 @@ import { timestampMs } from "../cluster/kubernetes/kstatus.js";
 import { PLAN_LABEL } from "../cluster/kubernetes/render-workload.js";
 import { LEASE_DURATION_SECONDS } from "../deploy/lease-lock.js";
 import { RevisionStore } from "../deploy/revisions.js";
+import type { Revision } from "../deploy/revisions.js";
 import type { PreflightContext } from "./context.js";
 import { isKubeApiError, preflightFinding, readList, readObject, unverified } from "./context.js";
 
@@ -102,7 +103,7 @@ async function ownership(ctx: PreflightContext): Promise<Finding[]> {
 }
 
 async function interrupted(ctx: PreflightContext): Promise<Finding[]> {
-  let latest;
+  let latest: Revision | undefined;
   try {
     latest = (await new RevisionStore(ctx.api, ctx.namespace).list(ctx.slug)).at(-1);
   } catch (error) {

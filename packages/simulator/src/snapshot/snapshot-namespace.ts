@@ -85,7 +85,7 @@ export async function snapshotNamespace(target: SnapshotTarget, options: Snapsho
   const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
   const liveNodes = await readNodes(api);
   const nodes = nodeGroups(liveNodes);
-  let imported;
+  let imported: ReturnType<typeof importSources>;
   try {
     imported = importSources([{ file, text }], { name: options.name ?? namespace, ...(nodes[0] ? { node: nodes[0] } : {}) });
   } catch (error) {

@@ -119,7 +119,7 @@ describe("deployPlan", () => {
     expect(second.verdict).toBe("succeeded");
     expect(second.revision).toBe(1);
     expect(second.resumed).toEqual(["db"]);
-    expect(second.result?.phases[0]!.steps[0]!.status).toBe("resumed");
+    expect(second.result!.phases[0]!.steps[0]!.status).toBe("resumed");
     expect(server.requestsTo("PATCH", "/statefulsets/db").length).toBe(dbApplies);
     expect(secrets().map((s) => [s.metadata.name, s.metadata.labels.status])).toEqual([["opdeploy.shop.v1", "deployed"]]);
   });

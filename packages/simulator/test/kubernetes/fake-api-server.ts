@@ -584,7 +584,7 @@ export class FakeApiServer {
 function stripMeta(object: Json): Json {
   const { metadata, status: _status, ...rest } = object;
   const { resourceVersion: _rv, generation: _g, uid: _u, creationTimestamp: _c, annotations, ...meta } = metadata ?? {};
-  const { ["fake/last-applied-by"]: _a, ...otherAnnotations } = annotations ?? {};
+  const { "fake/last-applied-by": _a, ...otherAnnotations } = annotations ?? {};
   return { ...rest, metadata: { ...meta, annotations: otherAnnotations } };
 }
 

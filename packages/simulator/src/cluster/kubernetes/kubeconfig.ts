@@ -68,7 +68,7 @@ function loadFile(kc: KubeConfig, file: string, via: string): void {
   readInto(kc, `kubeconfig ${file}`, () => kc.loadFromFile(file));
 }
 
-function readInto(kc: KubeConfig, what: string, load: () => void): void {
+function readInto(_kc: KubeConfig, what: string, load: () => void): void {
   try {
     load();
   } catch (error) {

@@ -409,23 +409,22 @@ export class KubernetesCluster implements Cluster {
   // ---------------------------------------------------------------- the view
 
   private makeView(): ClusterView {
-    const self = this;
     return {
-      now: () => self.now(),
-      workload: (name) => self.summary(name)?.summary,
+      now: () => this.now(),
+      workload: (name) => this.summary(name)?.summary,
       workloadStatus: (name) => {
-        const s = self.summary(name);
+        const s = this.summary(name);
         return s ? { ...s.summary, pods: s.pods } : undefined;
       },
-      workloadResources: (name) => self.resourcesOf(name),
+      workloadResources: (name) => this.resourcesOf(name),
       workloadNames: () =>
-        [...self.stores.deployments.items.values(), ...self.stores.statefulsets.items.values()]
+        [...this.stores.deployments.items.values(), ...this.stores.statefulsets.items.values()]
           .map((w) => String((w.metadata as Json).name))
-          .map((n) => self.specNames.get(n) ?? n)
+          .map((n) => this.specNames.get(n) ?? n)
           .sort(),
-      nodes: () => self.usage.nodeStatuses(),
-      metrics: () => self.metricsNow(),
-      events: (sinceT) => self.recorder.since(sinceT),
+      nodes: () => this.usage.nodeStatuses(),
+      metrics: () => this.metricsNow(),
+      events: (sinceT) => this.recorder.since(sinceT),
     };
   }
 

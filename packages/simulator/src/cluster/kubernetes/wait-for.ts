@@ -34,7 +34,10 @@ export class ChangeWaiters {
         if (finished) return;
         finished = true;
         this.listeners.delete(evaluate);
-        for (const timer of timers) clearTimeout(timer), clearInterval(timer);
+        for (const timer of timers) {
+          clearTimeout(timer);
+          clearInterval(timer);
+        }
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
