@@ -42,10 +42,10 @@ export const checkCommand: Command = {
       locate = fixLocator(doc, findings);
     }
     if (format === "json") {
-      const report = findingsToJson(findings, { locate });
+      const report = findingsToJson(findings, locate ? { locate } : {});
       io.out(JSON.stringify(outcome ? { ...report, fixed: outcome.applied.map((f) => fixToJson(f)), notFixed: outcome.skipped.map((s) => ({ ...fixToJson(s.fix), reason: s.reason })) } : report, null, 2));
     } else if (format === "sarif") {
-      io.out(JSON.stringify(findingsToSarif(findings, { toolVersion: VERSION, locate }), null, 2));
+      io.out(JSON.stringify(findingsToSarif(findings, { toolVersion: VERSION, ...(locate ? { locate } : {}) }), null, 2));
     } else {
       if (outcome) io.out(describeOutcome(file, outcome));
       io.out(formatFindingsText(findings, { color: io.color }));

@@ -153,14 +153,14 @@ export const simulateCommand: Command = {
     }
 
     if (runs > 1) {
-      const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, from, ...(workers !== undefined ? { workers } : {}) });
+      const risk = await assessRisk(doc.plan, { runs, seed0: seed, faults, ...(from ? { from } : {}), ...(workers !== undefined ? { workers } : {}) });
       if (format === "json") await emit(JSON.stringify(risk, null, 2));
       else if (format === "markdown" || format === "html") await emit(renderRiskMarkdown(risk));
       else await emit(formatRiskText(risk));
       return risk.succeeded === risk.runs ? EXIT.ok : EXIT.failed;
     }
 
-    const result = await simulate(doc.plan, { seed, faults, from, manifests: doc.manifests });
+    const result = await simulate(doc.plan, { seed, faults, ...(from ? { from } : {}), manifests: doc.manifests });
     await report(result);
     return result.verdict === "succeeded" ? EXIT.ok : EXIT.failed;
   },

@@ -74,7 +74,8 @@ function starViolations(plan: Plan): Finding[] {
     const key = `${placement.phaseIndex}/${placement.batchIndex}`;
     let index = batchOf.get(key);
     if (index === undefined) {
-      batchOf.set(key, (index = batches.length));
+      index = batches.length;
+      batchOf.set(key, index);
       batches.push({ key, placement, names: [] });
     }
     batches[index]!.names.push(name);

@@ -32,22 +32,28 @@ export function withSharedAnalysis<T>(fn: () => T): T {
 function analysis(plan: Plan): Analysis {
   if (!active) return {};
   let found = active.get(plan);
-  if (!found) active.set(plan, (found = {}));
+  if (!found) {
+    found = {};
+    active.set(plan, found);
+  }
   return found;
 }
 
 export function placementsOf(plan: Plan): Placements {
   const a = analysis(plan);
-  return (a.placements ??= placeServices(plan));
+  a.placements ??= placeServices(plan);
+  return a.placements;
 }
 
 export function totalsOf(plan: Plan): PlanTotals {
   const a = analysis(plan);
-  return (a.totals ??= planTotals(plan));
+  a.totals ??= planTotals(plan);
+  return a.totals;
 }
 
 /** The plan's service names, indexed for "did you mean" (built on the first unknown name). */
 export function serviceNamesOf(plan: Plan): NameIndex {
   const a = analysis(plan);
-  return (a.names ??= new NameIndex(plan.services.keys()));
+  a.names ??= new NameIndex(plan.services.keys());
+  return a.names;
 }

@@ -53,7 +53,7 @@ export function editLocator(text: string, format: "yaml" | "json"): EditLocator 
   // Pairs by key, per mapping, built on first use: 50,000 edits in a 100,000-service plan would
   // otherwise scan the services mapping once per edit.
   const indexes = new WeakMap<object, Map<string, unknown>>();
-  const valueOf = (map: { items: { key: unknown; value: unknown }[] }, key: string): unknown => {
+  const valueAt = (map: { items: { key: unknown; value: unknown }[] }, key: string): unknown => {
     let index = indexes.get(map);
     if (!index) {
       index = new Map();
@@ -67,7 +67,7 @@ export function editLocator(text: string, format: "yaml" | "json"): EditLocator 
     let node: unknown = doc.contents;
     for (const segment of edit.path) {
       if (isMap(node)) {
-        node = valueOf(node, String(segment));
+        node = valueAt(node, String(segment));
       } else if (isSeq(node) && typeof segment === "number") {
         node = node.items[segment];
       } else {

@@ -54,7 +54,7 @@ describe("deployPlan", () => {
   it("reports the rehearsal beside what happened, per phase: durations and gate readings", async () => {
     const cluster = await connect();
     const gated = plan();
-    gated.phases[0]!.gate = { memory: 50, location: gated.phases[0]!.location } as (typeof gated.phases)[number]["gate"];
+    gated.phases[0]!.gate = { memory: 50, location: gated.phases[0]!.location };
     const result = await deployPlan(gated, { cluster, settleSeconds: 0 });
     expect(result.verdict).toBe("succeeded");
     expect(result.rehearsal?.verdict).toBe("succeeded");

@@ -117,7 +117,7 @@ export function buildResult(options: BuildOptions = {}): SimulationResult {
   }
   let rollback: SimulationResult["rollback"];
   if (failedPhase) {
-    events.push({ t, type: "RollbackTriggered", service: options.failAt, message: `Unschedulable: rolling back phase ${failedPhase.name}` });
+    events.push({ t, type: "RollbackTriggered", ...(options.failAt !== undefined ? { service: options.failAt } : {}), message: `Unschedulable: rolling back phase ${failedPhase.name}` });
     const services = failedPhase.steps.filter((s) => s.status === "succeeded").reverse();
     const start = t;
     for (const step of services) {

@@ -26,7 +26,7 @@ export function parseGantt(source: string): ParsedGantt {
     if (line === "") continue;
     if (/%%/.test(line)) out.errors.push(`comment marker in: ${line}`);
     let m: RegExpMatchArray | null;
-    if ((m = /^title\s([^#\n;]+)$/i.exec(line))) out.title = m[1];
+    if ((m = /^title\s([^#\n;]+)$/i.exec(line))) out.title = m[1] ?? "";
     else if (/^(dateFormat|axisFormat|todayMarker)\s[^#\n;]+$/.test(line)) continue;
     else if ((m = /^section\s([^#:\n;]+)$/i.exec(line))) out.sections.push({ name: m[1]!, tasks: [] });
     else if ((m = /^([^#:\n;]+):([^#\n;]+)$/.exec(line))) {
@@ -66,7 +66,7 @@ export function parseXyChart(source: string): ParsedXyChart {
   if (lines[0] !== "xychart-beta") out.errors.push("first line is not 'xychart-beta'");
   for (const line of lines.slice(1)) {
     let m: RegExpMatchArray | null;
-    if ((m = /^title "([^"]*)"$/.exec(line))) out.title = m[1];
+    if ((m = /^title "([^"]*)"$/.exec(line))) out.title = m[1] ?? "";
     else if ((m = new RegExp(`^x-axis "[^"]*" (${NUMBER}) --> (${NUMBER})$`).exec(line))) out.xRange = [Number(m[1]), Number(m[2])];
     else if ((m = new RegExp(`^y-axis "[^"]*" (${NUMBER}) --> (${NUMBER})$`).exec(line))) out.yRange = [Number(m[1]), Number(m[2])];
     else if ((m = new RegExp(`^line "([^"]*)" \\[(${NUMBER}(?:, ${NUMBER})*)\\]$`).exec(line))) out.lines.push({ name: m[1]!, values: m[2]!.split(", ").map(Number) });

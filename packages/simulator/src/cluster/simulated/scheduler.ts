@@ -7,7 +7,7 @@ import type { SimContext } from "./context.js";
 import { CONTAINER_START_SECONDS, type SimNode, type SimPod } from "./sim-types.js";
 
 /** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
-export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode; message?: string } {
+export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode | undefined; message?: string | undefined } {
   const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
   const key = spreadKey(pod);
   return scheduleOne(schedulingPod, ctx.nodeList, {
