@@ -43,15 +43,12 @@ function leastRequested(requested: number, capacity: number): number {
  */
 export function balancedAllocationScore(pod: ResourcePair, allocatable: ResourcePair, nodeRequested: ResourcePair): number {
   if (pod.cpu === 0 && pod.memory === 0) return 0;
-  const fractions: number[] = [];
-  for (const [req, alloc] of [
-    [nodeRequested.cpu + pod.cpu, allocatable.cpu],
-    [nodeRequested.memory + pod.memory, allocatable.memory],
-  ] as const) {
-    if (alloc === 0) continue;
-    fractions.push(Math.min(1, req / alloc));
-  }
-  const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
+  // Resources with no allocatable are skipped; with fewer than two fractions the spread is 0.
+  // (Written without arrays: it runs for every pod on every feasible node.)
+  if (allocatable.cpu === 0 || allocatable.memory === 0) return MAX_NODE_SCORE;
+  const cpu = Math.min(1, (nodeRequested.cpu + pod.cpu) / allocatable.cpu);
+  const memory = Math.min(1, (nodeRequested.memory + pod.memory) / allocatable.memory);
+  const std = Math.abs((cpu - memory) / 2);
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
