@@ -22,6 +22,7 @@ export * from "./model/latency.js";
 export * from "./faults/fault.js";
 export * from "./faults/parse.js";
 export * from "./simulate.js";
+export * from "./analyze/analyze-plan.js";
 export * from "./report/index.js";
 export * from "./risk/index.js";
 export * from "./planner/index.js";
