@@ -8,6 +8,8 @@
  *   memory-growth:<service>:<size>/<unit>  usage grows by <size> per s|min|h from start (e.g. 10Mi/min)
  *   unready:<service>                      the readiness probe never succeeds (wrong probe port)
  *   validation-fail:<service>              the service's validation fails
+ *   image-pull:<service>                   its image cannot be pulled (ErrImagePull, then ImagePullBackOff)
+ *   missing-secret:<service>               a Secret its pods reference is missing (CreateContainerConfigError)
  *   node-restart:<node>@<time>[:<duration>] the node goes down at <time> for <duration> (default 30s)
  *
  * Durations and times: a number with s, m or h (`120s`, `5m`); a bare number is seconds. Times
@@ -21,6 +23,8 @@ export type Fault =
   | { kind: "memory-growth"; service: string; bytesPerSecond: number }
   | { kind: "unready"; service: string }
   | { kind: "validation-fail"; service: string }
+  | { kind: "image-pull"; service: string }
+  | { kind: "missing-secret"; service: string }
   | { kind: "node-restart"; node: string; at: number; downSeconds: number };
 
 export const FAULT_KINDS = [
@@ -30,6 +34,8 @@ export const FAULT_KINDS = [
   "memory-growth",
   "unready",
   "validation-fail",
+  "image-pull",
+  "missing-secret",
   "node-restart",
 ] as const;
 

@@ -80,6 +80,8 @@ export function parseFault(text: string): Fault {
     case "oom":
     case "unready":
     case "validation-fail":
+    case "image-pull":
+    case "missing-secret":
       noArg();
       noTime();
       return { kind, service: target };

@@ -179,3 +179,24 @@ describe("priority, from the objects", () => {
     expect(plain.shared!.some((o) => o.kind === "PriorityClass")).toBe(false);
   });
 });
+
+describe("containers that cannot start, rehearsed", () => {
+  it("image-pull and missing-secret fail the step at once with the kubelet's reason; in an upgrade the old pods keep serving", async () => {
+    const plan = await loadExample("plan.fixed.yaml");
+    const pull = await simulate(plan, { seed: 1, faults: [{ kind: "image-pull", service: "web" }] });
+    expect(pull.failure).toMatchObject({ reason: "ContainerStartFailed", service: "web" });
+    expect(pull.failure!.message).toMatch(/^web: ErrImagePull: failed to pull image "web:latest"/);
+    expect(pull.failure!.detectionSeconds).toBeLessThanOrEqual(5);
+    const secret = await simulate(plan, { seed: 1, faults: [{ kind: "missing-secret", service: "auth-service" }] });
+    expect(secret.failure).toMatchObject({ reason: "ContainerStartFailed", service: "auth-service" });
+    expect(secret.failure!.message).toContain("CreateContainerConfigError");
+    // An upgrade whose new web image does not exist: rolled back, the old web never stopped.
+    const next = withService(plan, "web", (s) => (s.image = "web:9.9.9"));
+    const upgrade = await simulate(next, { seed: 1, from: plan, faults: [{ kind: "image-pull", service: "web" }] });
+    expect(upgrade.verdict).toBe("rolled-back");
+    expect(upgrade.failure?.message).toContain('"web:9.9.9"');
+    // Nothing of web was stopped before the rollback began (maxUnavailable 25% of 1 replica is 0).
+    expect(upgrade.events.filter((e) => e.type === "Killing" && e.service === "web" && e.t < upgrade.rollback!.startedAt)).toEqual([]);
+    expect(upgrade.rollback!.services.find((s) => s.service === "web")).toMatchObject({ action: "restored", ok: true });
+  });
+});

@@ -12,6 +12,7 @@ import { CONTAINER_START_SECONDS, formatMi, OOM_AFTER_SECONDS, STARTUP_JITTER, t
 export function startContainer(ctx: SimContext, pod: SimPod, withEvents: boolean): void {
   const node = pod.node!;
   if (!node.ready) return;
+  if (cannotStart(ctx, pod)) return;
   pod.phase = "Running";
   pod.containerRunning = true;
   pod.startedAt = ctx.t;
@@ -216,4 +217,29 @@ export function startupProbeOutcome(probe: WorkloadSpec["startupProbe"], upAfter
   const failures = Math.max(0, Math.ceil((upAfter - probe.initialDelaySeconds) / probe.periodSeconds));
   if (failures >= probe.failureThreshold) return { startedAt: Infinity, killAt: probe.initialDelaySeconds + (probe.failureThreshold - 1) * probe.periodSeconds };
   return { startedAt: probe.initialDelaySeconds + failures * probe.periodSeconds };
+}
+
+/**
+ * Faults that keep the container from being created at all: the image cannot be pulled (the
+ * kubelet reports ErrImagePull, then ImagePullBackOff while it retries — pkg/kubelet/images) or
+ * a Secret the pod references is missing (CreateContainerConfigError — kuberuntime). The pod
+ * stays Pending/waiting with that reason; the engine fails the step at once on it.
+ */
+function cannotStart(ctx: SimContext, pod: SimPod): boolean {
+  const w = pod.workload;
+  const node = pod.node!;
+  if (ctx.faultFor(w.name, "image-pull", pod)) {
+    const first = pod.reason !== "ErrImagePull" && pod.reason !== "ImagePullBackOff";
+    pod.reason = first ? "ErrImagePull" : "ImagePullBackOff";
+    pod.message = first ? `failed to pull image "${pod.spec.image ?? w.name}": not found` : `Back-off pulling image "${pod.spec.image ?? w.name}"`;
+    ctx.record("Warning", first ? "Failed" : "BackOff", `Pod/${pod.name}`, pod.message, w.name, node.name);
+  } else if (ctx.faultFor(w.name, "missing-secret", pod)) {
+    pod.reason = "CreateContainerConfigError";
+    pod.message = `secret referenced by ${w.name} not found`;
+    ctx.record("Warning", "Failed", `Pod/${pod.name}`, `Error: ${pod.message}`, w.name, node.name);
+  } else return false;
+  ctx.touch(w);
+  // The kubelet retries with back-off; one retry is enough to show the reason change.
+  ctx.at(10, { k: "start", pod, epoch: pod.epoch });
+  return true;
 }

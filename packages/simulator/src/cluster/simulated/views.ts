@@ -4,7 +4,7 @@
  */
 import type { Service } from "@openpolicy/core";
 import type { ClusterEvent, ClusterMetrics, NodeStatus, PodStatus, ServiceMetrics, ValidationOutcome, WorkloadResources, WorkloadStatus, WorkloadSummary } from "../cluster.js";
-import { ClusterError } from "../cluster.js";
+import { CONTAINER_START_FAILURES, ClusterError } from "../cluster.js";
 import { serviceErrorRate, serviceLatencyMs } from "../../model/latency.js";
 import type { SimContext } from "./context.js";
 
@@ -61,6 +61,14 @@ export function workloadSummary(ctx: SimContext, name: string): WorkloadSummary 
       const stuck = [...w.pods].find((p) => p.unschedulable);
       if (stuck?.message) summary.message = stuck.message;
     } else if (crashLooping) summary.reason = "CrashLoopBackOff";
+    else {
+      // A container that cannot be created says why (the real backend reads the same waiting reason).
+      const stuck = [...w.pods].find((p) => !p.terminating && p.reason !== undefined && CONTAINER_START_FAILURES.has(p.reason));
+      if (stuck) {
+        summary.reason = stuck.reason!;
+        if (stuck.message) summary.message = stuck.message;
+      }
+    }
   }
   summary.status = status;
   w.cached = summary;
