@@ -60,6 +60,28 @@ export function credentialRedactor(k8s: KubernetesModule, target: KubeTarget): (
   return (text) => k8s.redactCredentials(text, secrets);
 }
 
+export interface ApiConnection {
+  k8s: KubernetesModule;
+  api: InstanceType<KubernetesModule["KubeApi"]>;
+  target: KubeTarget;
+  redact: (text: string) => string;
+}
+
+/**
+ * The API alone, for commands that only read and dry-run (diff, preflight, snapshot): none of the
+ * deploy's watches. A kubeconfig that cannot be used is a CliError with exit code 3.
+ */
+export async function connectApi(cmd: string, parsed: ParsedCommand, plan: Plan): Promise<ApiConnection> {
+  const k8s = await loadKubernetes();
+  const target = kubeTarget(parsed, plan);
+  const redact = credentialRedactor(k8s, target);
+  try {
+    return { k8s, api: new k8s.KubeApi(k8s.loadKubeConfig(target)), target, redact };
+  } catch (error) {
+    throw new CliError(`opdeploy ${cmd}: ${redact(messageOf(error))}`, EXIT.cluster);
+  }
+}
+
 export interface Connected {
   k8s: KubernetesModule;
   cluster: KubernetesCluster;

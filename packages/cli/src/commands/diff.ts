@@ -8,9 +8,8 @@
 import { readPlanDocument } from "@openpolicy/core";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
-import { CliError, EXIT } from "../exit-codes.js";
-import type { KubernetesModule } from "../kube-connect.js";
-import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, credentialRedactor, kubeTarget, loadKubernetes, messageOf } from "../kube-connect.js";
+import { EXIT } from "../exit-codes.js";
+import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectApi } from "../kube-connect.js";
 
 export const diffCommand: Command = {
   name: "diff",
@@ -26,16 +25,7 @@ export const diffCommand: Command = {
     const format = formatOption(parsed, "diff", ["text", "json"] as const);
     const file = singleArg(parsed, "diff", "plan file");
     const doc = await readPlanDocument(file);
-    const k8s = await loadKubernetes();
-    const target = kubeTarget(parsed, doc.plan);
-    const redact = credentialRedactor(k8s, target);
-    // The API alone: diff reads and dry-runs, and needs none of the deploy's watches.
-    let api: InstanceType<KubernetesModule["KubeApi"]>;
-    try {
-      api = new k8s.KubeApi(k8s.loadKubeConfig(target));
-    } catch (error) {
-      throw new CliError(`opdeploy diff: ${redact(messageOf(error))}`, EXIT.cluster);
-    }
+    const { k8s, api, target, redact } = await connectApi("diff", parsed, doc.plan);
     try {
       const diff = await k8s.diffPlan({ api, namespace: target.namespace, manifests: doc.manifests }, doc.plan);
       if (format === "json") io.out(redact(k8s.formatPlanDiffJson(diff)));

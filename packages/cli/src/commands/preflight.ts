@@ -8,9 +8,9 @@ import { findingsToJson, findingsToSarif, formatFindingsText, readPlanDocument, 
 import type { Io } from "../cli-io.js";
 import type { Command } from "../command.js";
 import { formatOption, singleArg } from "../command.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { EXIT } from "../exit-codes.js";
 import type { KubernetesCluster, KubernetesModule } from "../kube-connect.js";
-import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, credentialRedactor, kubeTarget, loadKubernetes, messageOf } from "../kube-connect.js";
+import { KUBE_HELP, KUBE_OPTIONS, clusterFailure, connectApi } from "../kube-connect.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -50,16 +50,7 @@ export const preflightCommand: Command = {
     const format = formatOption(parsed, "preflight", ["text", "json", "sarif"] as const);
     const file = singleArg(parsed, "preflight", "plan file");
     const doc = await readPlanDocument(file);
-    const k8s = await loadKubernetes();
-    const target = kubeTarget(parsed, doc.plan);
-    const redact = credentialRedactor(k8s, target);
-    // The API alone: preflight only reads, and needs none of the deploy's watches.
-    let api: InstanceType<KubernetesModule["KubeApi"]>;
-    try {
-      api = new k8s.KubeApi(k8s.loadKubeConfig(target));
-    } catch (error) {
-      throw new CliError(`opdeploy preflight: ${redact(messageOf(error))}`, EXIT.cluster);
-    }
+    const { k8s, api, target, redact } = await connectApi("preflight", parsed, doc.plan);
     try {
       const report = await k8s.preflight({ api, namespace: target.namespace }, doc.plan, { manifests: doc.manifests });
       if (format === "text") io.err(`preflight of ${file} against ${redact(api.server)}, namespace ${target.namespace}`);

@@ -22,19 +22,10 @@ import { quantityFromBytes, quantityFromMillis } from "../quantity/index.js";
 import { CONNECTION_KEYS, connectionSettings, credentialFamiliesFor, servicePort } from "../render/connections.js";
 import { connectionsConfigMapName } from "../render/names.js";
 import { type FieldPath, type ManifestObject, type ManifestText, parseManifests } from "./parse-manifests.js";
-import { findService, findWorkload, ownObjects, podLabels, sameFile, selectorMatches } from "./service-objects.js";
+import { findService, findWorkload, isRecord, list, ownObjects, podLabels, record, sameFile, selectorMatches } from "./service-objects.js";
 
 type Data = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Data {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function record(value: unknown): Data {
-  return isRecord(value) ? value : {};
-}
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
 
 const PROBES = ["readinessProbe", "livenessProbe", "startupProbe"] as const;
 

@@ -17,13 +17,15 @@ type Data = Record<string, unknown>;
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
 
-function isRecord(value: unknown): value is Data {
+export function isRecord(value: unknown): value is Data {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function record(value: unknown): Data {
+/** A mapping field as data, `{}` when absent or not a mapping. */
+export function record(value: unknown): Data {
   return isRecord(value) ? value : {};
 }
-function list(value: unknown): unknown[] {
+/** A sequence field as data, `[]` when absent or not a sequence. */
+export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
