@@ -8,61 +8,33 @@ import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Io } from "../src/cli-io.js";
 import { createProgress } from "../src/progress.js";
 import { CLI, REPO_ROOT, buildCli, runCli, type CliRun } from "./run-cli.js";
-import { fakeApiServer, type FakeApiServer } from "./simulator-test-helpers.js";
+import { SHOP_PLAN, fakeClusterPerTest } from "./fake-cluster-fixture.js";
 
 const TOKEN = "tok-9f8e7d6c5b4a-never-print-me";
 
-const PLAN = `name: shop
-cluster:
-  nodes:
-    - {count: 1, memory: 8Gi, cpu: "4"}
-rollback: {memory: 85%, unhealthy: 20%, latency: 500ms, errorRate: 5%, timeout: 30s}
-phases:
-  - name: data
-    services: [db]
-  - name: apps
-    services: [api]
-services:
-  db:  {memory: 256Mi, cpu: 250m, port: 5432, validate: none}
-  api: {memory: 128Mi, cpu: 100m, port: 8080, dependsOn: [db], validate: none}
-`;
 
 let dir: string;
 let planFile: string;
 let planV2File: string;
-let server: FakeApiServer;
-let kubeconfig: string;
+const fake = fakeClusterPerTest(TOKEN, () => dir);
 const printed: string[] = [];
 
 beforeAll(async () => {
   await buildCli();
   dir = await mkdtemp(join(tmpdir(), "opdeploy-deploy-"));
   planFile = join(dir, "shop.yaml");
-  await writeFile(planFile, PLAN);
+  await writeFile(planFile, SHOP_PLAN);
   // Version 2 adds a worker to the apps phase.
   planV2File = join(dir, "shop-v2.yaml");
   await writeFile(
     planV2File,
-    PLAN.replace("services: [api]", "services: [api, worker]").concat("  worker: {memory: 64Mi, cpu: 50m, dependsOn: [db], validate: none}\n"),
+    SHOP_PLAN.replace("services: [api]", "services: [api, worker]").concat("  worker: {memory: 64Mi, cpu: 50m, dependsOn: [db], validate: none}\n"),
   );
 }, 60_000);
-
-beforeEach(async () => {
-  server = await fakeApiServer({ token: TOKEN });
-  await server.start();
-  server.addNode("node-1", "8Gi", "4");
-  server.autoReadyMs = 5;
-  kubeconfig = join(dir, `kubeconfig-${server.port}`);
-  await writeFile(kubeconfig, server.kubeconfig("shop"));
-});
-
-afterEach(async () => {
-  await server.stop();
-});
 
 afterAll(() => {
   // Whatever the CLI printed in this file, the kubeconfig's token never appears.
@@ -71,12 +43,12 @@ afterAll(() => {
 });
 
 async function cli(args: string[]): Promise<CliRun> {
-  const run = await runCli([...args, "--kubeconfig", kubeconfig]);
+  const run = await runCli([...args, "--kubeconfig", fake.kubeconfig]);
   printed.push(run.stdout, run.stderr);
   return run;
 }
 
-const revisionSecrets = () => server.list("v1", "secrets", "shop").filter((s) => s.metadata.labels?.owner === "opdeploy");
+const revisionSecrets = () => fake.server.list("v1", "secrets", "shop").filter((s) => s.metadata.labels?.owner === "opdeploy");
 
 describe("opdeploy deploy", () => {
   it("--dry-run sends every object with dryRun=All and records nothing", async () => {
@@ -86,11 +58,11 @@ describe("opdeploy deploy", () => {
     expect(json.dryRun).toBe(true);
     expect(json.verdict).toBe("succeeded");
     expect(json.objects).toEqual(expect.arrayContaining(["Deployment/api"]));
-    const patches = server.requests.filter((r) => r.method === "PATCH");
+    const patches = fake.server.requests.filter((r) => r.method === "PATCH");
     expect(patches.length).toBe(json.objects.length);
     for (const p of patches) expect(p.query.dryRun).toBe("All");
     expect(revisionSecrets()).toEqual([]);
-    expect(server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")).toBeUndefined();
+    expect(fake.server.get("coordination.k8s.io/v1", "leases", "shop", "opdeploy-shop")).toBeUndefined();
 
     // --phase by name or number: only that phase's objects.
     const apps = await cli(["deploy", planFile, "--dry-run", "--phase", "2", "-f", "json"]);
@@ -125,7 +97,7 @@ describe("opdeploy deploy", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^REVISION\s+STATUS\s+UPDATED\s+STEPS DONE/);
     expect(table.stdout).toMatch(/^1\s+deployed\s+\d{4}-\d\d-\d\dT[\d:]+Z\s+2\/2/m);
 
-    server.emitEvent("shop", { kind: "Deployment", name: "api" }, "ScalingReplicaSet", "Scaled up replica set api-1 to 1", "Normal");
+    fake.server.emitEvent("shop", { kind: "Deployment", name: "api" }, "ScalingReplicaSet", "Scaled up replica set api-1 to 1", "Normal");
     const status = await cli(["status", planFile, "-f", "json"]);
     expect(status.code).toBe(0);
     const report = JSON.parse(status.stdout) as {
@@ -153,14 +125,14 @@ describe("opdeploy deploy", () => {
   });
 
   it("a phase that cannot be scheduled is rolled back automatically: text summary, exit 1", async () => {
-    server.unschedulable.add("api");
+    fake.server.unschedulable.add("api");
     const run = await cli(["deploy", planFile, "--settle", "0"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^deploy (rolled-back|failed) — revision 1/);
     expect(run.stdout).toMatch(/failure: Unschedulable: /);
     expect(run.stdout).toMatch(/rollback \(phase\) completed/);
-    expect(server.get("apps/v1", "deployments", "shop", "api")).toBeUndefined();
-    expect(server.get("apps/v1", "statefulsets", "shop", "db") ?? server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
+    expect(fake.server.get("apps/v1", "deployments", "shop", "api")).toBeUndefined();
+    expect(fake.server.get("apps/v1", "statefulsets", "shop", "db") ?? fake.server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
     expect(revisionSecrets()[0]!.metadata.labels.status).toMatch(/rolled-back|failed/);
   });
 
@@ -169,12 +141,12 @@ describe("opdeploy deploy", () => {
     const v2 = await cli(["deploy", planV2File, "--settle", "0"]);
     expect(v2.code).toBe(0);
     expect(v2.stdout).toMatch(/deploy succeeded — revision 2/);
-    expect(server.get("apps/v1", "deployments", "shop", "worker")).toBeDefined();
+    expect(fake.server.get("apps/v1", "deployments", "shop", "worker")).toBeDefined();
 
     const run = await cli(["rollback", planV2File, "-f", "json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: "succeeded", from: 2, to: 1, revision: 3 });
-    expect(server.get("apps/v1", "deployments", "shop", "worker")).toBeUndefined();
+    expect(fake.server.get("apps/v1", "deployments", "shop", "worker")).toBeUndefined();
     const history = JSON.parse((await cli(["history", planFile, "-f", "json"])).stdout) as { revision: number; status: string; description: string }[];
     expect(history.map((h) => [h.revision, h.status])).toEqual([
       [1, "superseded"],
@@ -190,7 +162,7 @@ describe("opdeploy deploy", () => {
 
   it("a live lock is a cluster error (exit 3) naming the holder and when it expires", async () => {
     const now = new Date().toISOString();
-    server.upsert("coordination.k8s.io/v1", "leases", {
+    fake.server.upsert("coordination.k8s.io/v1", "leases", {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: { name: "opdeploy-shop", namespace: "shop" },
@@ -204,7 +176,7 @@ describe("opdeploy deploy", () => {
 
   it("unreachable or refusing API servers are exit 3, without credentials in the message", async () => {
     const refused = join(dir, "kubeconfig-refused");
-    await writeFile(refused, server.kubeconfig("shop").replace(`127.0.0.1:${server.port}`, "127.0.0.1:1"));
+    await writeFile(refused, fake.server.kubeconfig("shop").replace(`127.0.0.1:${fake.server.port}`, "127.0.0.1:1"));
     const down = await runCli(["status", planFile, "--kubeconfig", refused]);
     printed.push(down.stdout, down.stderr);
     expect(down.code).toBe(3);
@@ -212,7 +184,7 @@ describe("opdeploy deploy", () => {
 
     const wrong = join(dir, "kubeconfig-wrong-token");
     const wrongToken = "wrong-token-0123456789abcdef";
-    await writeFile(wrong, server.kubeconfig("shop").replace(TOKEN, wrongToken));
+    await writeFile(wrong, fake.server.kubeconfig("shop").replace(TOKEN, wrongToken));
     const denied = await runCli(["history", planFile, "--kubeconfig", wrong]);
     printed.push(denied.stdout, denied.stderr);
     expect(denied.code).toBe(3);
@@ -221,8 +193,8 @@ describe("opdeploy deploy", () => {
   });
 
   it("Ctrl-C stops at a step boundary (exit 130, how to resume); running it again resumes", async () => {
-    server.autoReadyMs = 400;
-    const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--kubeconfig", kubeconfig], {
+    fake.server.autoReadyMs = 400;
+    const child = spawn(process.execPath, [CLI, "deploy", planFile, "--settle", "0", "--kubeconfig", fake.kubeconfig], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: "1" },
     });
@@ -240,7 +212,7 @@ describe("opdeploy deploy", () => {
     expect(stdout).toMatch(/deploy interrupted — revision 1/);
     expect(revisionSecrets()[0]!.metadata.labels.status).toBe("deploying");
 
-    server.autoReadyMs = 5;
+    fake.server.autoReadyMs = 5;
     const again = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ verdict: "succeeded", revision: 1, resumed: ["db"] });
@@ -250,7 +222,7 @@ describe("opdeploy deploy", () => {
 describe("opdeploy status --watch", () => {
   it("repeats plain blocks when stdout is not a terminal, and Ctrl-C ends it with exit 0", async () => {
     expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
-    const child = spawn(process.execPath, [CLI, "status", planFile, "--watch", "--interval", "1", "--kubeconfig", kubeconfig], {
+    const child = spawn(process.execPath, [CLI, "status", planFile, "--watch", "--interval", "1", "--kubeconfig", fake.kubeconfig], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: "1" },
     });
@@ -296,19 +268,19 @@ describe("second deploys (issue 8)", () => {
   it("refuses a plan with check errors before touching the cluster, unless --force", async () => {
     // A dependency cycle is an error finding: `check` says no, so `deploy` says no.
     const broken = join(dir, "shop-cycle.yaml");
-    await writeFile(broken, PLAN.replace("validate: none}\n  api:", "dependsOn: [api], validate: none}\n  api:"));
+    await writeFile(broken, SHOP_PLAN.replace("validate: none}\n  api:", "dependsOn: [api], validate: none}\n  api:"));
     const refused = await cli(["deploy", broken, "--settle", "0"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/refusing to deploy .*shop-cycle\.yaml: \d+ error finding/);
     expect(refused.stderr).toContain("--force");
-    expect(server.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(fake.server.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
   it("--phase 2 on an empty namespace is refused, naming the missing phase; after phase 1 it runs", async () => {
     const refused = await cli(["deploy", planFile, "--phase", "2", "--settle", "0"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("--phase apps needs the earlier phases in place first; missing phase data: db (not on the cluster)");
-    expect(server.requests.filter((r) => r.method === "PATCH")).toEqual([]);
+    expect(fake.server.requests.filter((r) => r.method === "PATCH")).toEqual([]);
     expect(revisionSecrets()).toEqual([]);
 
     const first = await cli(["deploy", planFile, "--phase", "1", "--settle", "0", "-f", "json"]);
@@ -320,7 +292,7 @@ describe("second deploys (issue 8)", () => {
 
   it("re-deploying the unchanged plan changes no workload", async () => {
     expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
-    const generations = () => server.list("apps/v1", "deployments", "shop").map((d) => [d.metadata.name, d.metadata.generation]);
+    const generations = () => fake.server.list("apps/v1", "deployments", "shop").map((d) => [d.metadata.name, d.metadata.generation]);
     const before = generations();
     const again = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
     expect(again.code).toBe(0);
@@ -330,26 +302,26 @@ describe("second deploys (issue 8)", () => {
   it("a second plan in the namespace cannot take over the first plan's objects, and its rollback leaves them", async () => {
     expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
     const other = join(dir, "shop2.yaml");
-    await writeFile(other, PLAN.replace("name: shop", "name: shop2\nnamespace: shop"));
+    await writeFile(other, SHOP_PLAN.replace("name: shop", "name: shop2\nnamespace: shop"));
     const taken = await cli(["deploy", other, "--settle", "0"]);
     expect(taken.code).not.toBe(0);
     expect(taken.stderr).toMatch(/belongs to plan shop\b.*plan shop2 does not take over/);
-    const api = server.get("apps/v1", "deployments", "shop", "api");
+    const api = fake.server.get("apps/v1", "deployments", "shop", "api");
     expect(api?.metadata.labels?.["opdeploy.io/plan"]).toBe("shop");
     // Rolling back shop2 (it has a failed revision) removes nothing of shop's.
     const rollback = await cli(["rollback", other]);
     expect(rollback.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
-    expect(server.get("apps/v1", "deployments", "shop", "api")).toBeDefined();
-    expect(server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
+    expect(fake.server.get("apps/v1", "deployments", "shop", "api")).toBeDefined();
+    expect(fake.server.get("apps/v1", "deployments", "shop", "db")).toBeDefined();
   });
 });
 
 describe("opdeploy logs", () => {
   it("shows a failing service's pods: state, last events and log tails, with secrets redacted", async () => {
     expect((await cli(["deploy", planFile, "--settle", "0"])).code).toBe(0);
-    const deployment = server.get("apps/v1", "deployments", "shop", "api")!;
-    for (const pod of server.list("v1", "pods", "shop").filter((p) => p.metadata.labels?.["opdeploy.io/workload"] === "api")) server.remove("v1", "pods", "shop", pod.metadata.name);
-    server.upsert("v1", "pods", {
+    const deployment = fake.server.get("apps/v1", "deployments", "shop", "api")!;
+    for (const pod of fake.server.list("v1", "pods", "shop").filter((p) => p.metadata.labels?.["opdeploy.io/workload"] === "api")) fake.server.remove("v1", "pods", "shop", pod.metadata.name);
+    fake.server.upsert("v1", "pods", {
       metadata: { name: "api-broken", namespace: "shop", labels: { ...deployment.spec.template.metadata.labels } },
       spec: { ...structuredClone(deployment.spec.template.spec), nodeName: "node-1" },
       status: {
@@ -358,8 +330,8 @@ describe("opdeploy logs", () => {
         containerStatuses: [{ name: "api", ready: false, restartCount: 2, state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 20s" } } }],
       },
     });
-    server.setPodLog("shop", "api-broken", "api", "boot\nDATABASE_URL=postgres://app:s3cr3t-pw@db:5432/shop\n", true);
-    server.setPodLog("shop", "api-broken", "api", "boot\n");
+    fake.server.setPodLog("shop", "api-broken", "api", "boot\nDATABASE_URL=postgres://app:s3cr3t-pw@db:5432/shop\n", true);
+    fake.server.setPodLog("shop", "api-broken", "api", "boot\n");
     const run = await cli(["logs", planFile, "api"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("api · pod api-broken: Running (CrashLoopBackOff: back-off 20s), 2 restarts");

@@ -4,7 +4,7 @@ export { deploymentStatus, statefulSetStatus, podStatus, podReady, genericStatus
 export type { KStatus, KStatusResult } from "./kstatus.js";
 export { loadKubeConfig, kubeConfigSecrets, KubeApi, KubeApiError, redactCredentials } from "./kube-api.js";
 export type { KubeConfigSource } from "./kube-api.js";
-export { renderWorkloadSpec, planRenderer, WORKLOAD_LABEL, REVISION_LABEL } from "./render-workload.js";
+export { renderWorkloadSpec, WORKLOAD_LABEL, REVISION_LABEL } from "./render-workload.js";
 export type { WorkloadRenderer, RenderedWorkload } from "./render-workload.js";
 export { createKindCluster, dockerAvailable, KindUnavailableError, KindSetupError, KIND_NODE_IMAGE } from "./kind-cluster.js";
 export { simulateOnKind } from "./simulate-on-kind.js";

@@ -89,7 +89,9 @@ export class KubernetesCluster implements Cluster {
   readonly api: KubeApi;
   private readonly createdAtMs = Date.now();
   private readonly options: KubernetesClusterOptions;
-  private render: WorkloadRenderer;
+  private readonly render: WorkloadRenderer;
+  /** See workloadsByLabel; undefined when the workload stores changed since it was built. */
+  private byLabel: Map<string, Json> | undefined;
   private readonly stores: Record<"deployments" | "statefulsets" | "pods" | "events" | "pvcs" | "nodes", Store>;
   private readonly waiters = new ChangeWaiters();
   /** Shared objects applied by this connection, by kind/name, with the content applied. */
@@ -152,11 +154,6 @@ export class KubernetesCluster implements Cluster {
     }
     await cluster.usage.refresh(true);
     return cluster;
-  }
-
-  /** Replaces how specs become objects (deployPlan renders from the plan and records what it applied). */
-  setRenderer(render: WorkloadRenderer): void {
-    this.render = render;
   }
 
   /** Watch statistics (lists, watches, drops, expired relists, bookmarks) per collection. */
@@ -225,6 +222,7 @@ export class KubernetesCluster implements Cluster {
     }
     const beforeRevision = before ? templateLabels(before)[REVISION_LABEL] : undefined;
     if (!dryRun && beforeRevision !== revision) this.revisionAppliedAt.set(name, this.now());
+    this.byLabel = undefined;
     this.notify();
     return { changed, revision };
   }
@@ -260,6 +258,7 @@ export class KubernetesCluster implements Cluster {
       const { status, body } = await this.api.request("DELETE", path, { query });
       if (status !== 404 && (status < 200 || status >= 300)) throw this.api.statusError("DELETE", path, status, body);
     }
+    this.byLabel = undefined;
     this.notify();
     return { removed: true };
   }
@@ -384,15 +383,26 @@ export class KubernetesCluster implements Cluster {
    */
   private workloadObject(k: string): Json | undefined {
     const key = `${this.namespace}/${k}`;
-    const named = this.stores.deployments.items.get(key) ?? this.stores.statefulsets.items.get(key);
-    if (named) return named;
+    return this.stores.deployments.items.get(key) ?? this.stores.statefulsets.items.get(key) ?? this.workloadsByLabel().get(k);
+  }
+
+  /**
+   * Workloads by their opdeploy.io/workload label, built when first asked after the workload
+   * stores changed: absent workloads are looked up on every look at the cluster (baselines,
+   * removals, prerequisites), and a scan of every Deployment each time would be quadratic.
+   */
+  private workloadsByLabel(): Map<string, Json> {
+    if (this.byLabel) return this.byLabel;
+    const index = new Map<string, Json>();
     for (const store of [this.stores.deployments, this.stores.statefulsets]) {
       for (const object of store.items.values()) {
         const meta = object.metadata as Json;
-        if (meta.namespace === this.namespace && (meta.labels as Record<string, string> | undefined)?.[WORKLOAD_LABEL] === k) return object;
+        const label = (meta.labels as Record<string, string> | undefined)?.[WORKLOAD_LABEL];
+        if (meta.namespace === this.namespace && label !== undefined && !index.has(label)) index.set(label, object);
       }
     }
-    return undefined;
+    this.byLabel = index;
+    return index;
   }
 
   private notify(): void {
@@ -400,6 +410,7 @@ export class KubernetesCluster implements Cluster {
   }
 
   private changed(collection: string, type: string, object: Json | undefined): void {
+    if (collection === "deployments" || collection === "statefulsets") this.byLabel = undefined;
     if (collection === "events" && object) this.recorder.recordKubernetesEvent(object);
     if (collection === "events" && type === "RELISTED") for (const e of this.stores.events.items.values()) this.recorder.recordKubernetesEvent(e);
     if (collection === "pods" && object && type !== "DELETED") this.recorder.recordPodEvents(object);

@@ -1,8 +1,7 @@
 /**
- * Turns the engine's `WorkloadSpec` into the Kubernetes objects to apply. With a plan, the
- * objects are core's renderer output for that service (`renderManifests`), so a deploy applies
- * exactly what `opdeploy render` writes; without one (conformance tests, ad-hoc specs) a minimal
- * Deployment/StatefulSet is built from the spec alone.
+ * Minimal Kubernetes objects for a `WorkloadSpec` that carries none (conformance tests, ad-hoc
+ * specs, services whose manifest files were not given): a plan's services get the objects
+ * `opdeploy render` writes through plan-workloads.ts instead.
  *
  * Every object is stamped with `opdeploy.io/workload` (pods, claims and Services find their
  * workload by it) and the pod template with `opdeploy.io/revision`, a hash of the rendered pod
@@ -10,10 +9,9 @@
  * the pod-template-hash the Deployment controller computes later), and is the same for a
  * Deployment and a StatefulSet.
  */
-import type { KubernetesObject, Plan, RenderOptions } from "@openpolicy/core";
-import { dnsLabel, quantityFromBytes, quantityFromMillis, renderManifests, serviceManifestPath } from "@openpolicy/core";
+import type { KubernetesObject } from "@openpolicy/core";
+import { dnsLabel, quantityFromBytes, quantityFromMillis } from "@openpolicy/core";
 import type { WorkloadSpec } from "../workload-spec.js";
-import { sameWorkloadSpec, workloadFromService } from "../workload-spec.js";
 
 export const WORKLOAD_LABEL = "opdeploy.io/workload";
 export const REVISION_LABEL = "opdeploy.io/revision";
@@ -112,35 +110,6 @@ export function renderWorkloadSpec(spec: WorkloadSpec, namespace: string): Rende
     objects.push({ apiVersion: "v1", kind: "Service", metadata: { name, namespace, labels: { ...labels } }, spec: { type: "ClusterIP", selector, ports: [{ name: "main", port: spec.port, targetPort: "main", protocol: "TCP" }] } });
   }
   return { objects, shared: [] };
-}
-
-/**
- * Renders with core's renderer from whichever plan defines a service with exactly this spec
- * (the plan being deployed, or the one deployed before, for a rollback); otherwise from the spec.
- */
-export function planRenderer(plans: readonly Plan[], options: Omit<RenderOptions, "namespace"> = {}): WorkloadRenderer {
-  const cache = new Map<string, Map<string, KubernetesObject[]>>();
-  const rendered = (plan: Plan, namespace: string): Map<string, KubernetesObject[]> => {
-    const key = `${plans.indexOf(plan)}|${namespace}`;
-    let files = cache.get(key);
-    if (!files) {
-      files = new Map(renderManifests(plan, { ...options, namespace }).map((m) => [m.path, m.objects as KubernetesObject[]]));
-      cache.set(key, files);
-    }
-    return files;
-  };
-  return (spec, namespace) => {
-    for (const plan of plans) {
-      const service = plan.services.get(spec.name);
-      if (!service || !sameWorkloadSpec(workloadFromService(service), spec)) continue;
-      const files = rendered(plan, namespace);
-      const objects = files.get(serviceManifestPath(service.name));
-      if (!objects) continue; // the user supplies this service's manifests: not ours to render
-      const shared = files.get(CONNECTIONS_FILE_NAME) ?? [];
-      return { objects: structuredClone(objects), shared: structuredClone(shared) };
-    }
-    return renderWorkloadSpec(spec, namespace);
-  };
 }
 
 /** Adds the workload label everywhere and the revision label to the pod template; returns the revision. */

@@ -13,7 +13,6 @@ import { createKindCluster } from "./kind-cluster.js";
 import type { CreateKindClusterOptions } from "./kind-cluster.js";
 import { KubernetesCluster } from "./kubernetes-cluster.js";
 import { collectionPath } from "./kube-api.js";
-import { planRenderer } from "./render-workload.js";
 
 export interface SimulateOnKindOptions {
   image?: string;
@@ -38,7 +37,7 @@ export async function simulateOnKind(plan: Plan, options: SimulateOnKindOptions 
     ...(options.log ? { log: options.log } : {}),
   });
   try {
-    const cluster = await KubernetesCluster.connect({ kubeconfigYaml: kind.kubeconfig, namespace: plan.namespace, render: planRenderer([plan]), name: `kind/${plan.name}` });
+    const cluster = await KubernetesCluster.connect({ kubeconfigYaml: kind.kubeconfig, namespace: plan.namespace, name: `kind/${plan.name}` });
     try {
       // The plan's namespace (admin credentials here, so no RBAC question).
       await cluster.api.request("POST", collectionPath("v1", "namespaces"), { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: plan.namespace } } });
