@@ -115,7 +115,7 @@ export async function deployPlan(planOrOptions: Plan | (DeployOptions & { plan: 
     if (options.dryRun) return await dryRun(cluster, options.phase ? onlyPhase(plan, options.phase) : plan, workloads, options.onProgress ?? (() => {}));
     // Refuse `--phase` before taking the lease or writing a revision when an earlier phase is missing.
     if (options.phase) await checkPhasePrerequisites(cluster, plan, options.phase);
-    const state = options.state ?? (await kubernetesState(cluster, options));
+    const state = options.state ?? (await import("./kubernetes-state.js")).deployStateOf(cluster, "deploy", options);
     return await deployWithState(cluster, plan, options, state, workloads);
   } finally {
     if (own) await cluster.close();
@@ -312,13 +312,6 @@ async function connect(options: DeployOptions, namespace: string): Promise<Clust
 }
 
 /** Revision Secrets and a Lease in the cluster's namespace. */
-async function kubernetesState(cluster: Cluster, options: LeaseOptions): Promise<DeployState> {
-  const real = asKubernetes(cluster);
-  if (!real) throw new Error("deploy: a cluster other than Kubernetes needs `state` (e.g. memoryDeployState())");
-  const { kubernetesDeployState } = await import("./kubernetes-state.js");
-  return kubernetesDeployState(real.api, real.namespace, options);
-}
-
 /**
  * The rollout on a simulated cluster of the plan's declared nodes, starting from the last
  * revision's recorded objects: what `simulate --from` would have said of this deploy.

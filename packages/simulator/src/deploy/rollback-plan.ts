@@ -8,10 +8,9 @@
  * `rolled-back`. Runs on any `Cluster` with a `DeployState` (Secrets + Lease on Kubernetes).
  */
 import type { Cluster } from "../cluster/cluster.js";
-import type { KubernetesCluster } from "../cluster/kubernetes/kubernetes-cluster.js";
 import { restoreServices } from "../engine/restore.js";
 import type { DeployState } from "./deploy-state.js";
-import { kubernetesDeployState } from "./kubernetes-state.js";
+import { deployStateOf } from "./kubernetes-state.js";
 import type { LeaseOptions } from "./lease-lock.js";
 import { deserializePlan, recordedSpecs } from "./revision-records.js";
 import type { Revision } from "./revisions.js";
@@ -37,10 +36,7 @@ export interface RollbackOutcome {
 }
 
 function stateOf(options: RollbackOptions): DeployState {
-  if (options.state) return options.state;
-  const real = options.cluster as Partial<KubernetesCluster>;
-  if (!real.api || !real.namespace) throw new Error("rollback: a cluster other than Kubernetes needs `state` (e.g. memoryDeployState())");
-  return kubernetesDeployState(real.api, real.namespace, options);
+  return options.state ?? deployStateOf(options.cluster, "rollback", options);
 }
 
 export async function rollbackPlan(options: RollbackOptions): Promise<RollbackOutcome> {
