@@ -297,6 +297,13 @@ describe("second deploys (issue 8)", () => {
     const again = await cli(["deploy", planFile, "--settle", "0", "-f", "json"]);
     expect(again.code).toBe(0);
     expect(generations()).toEqual(before);
+    // The rehearsal of this second deploy gives the deploy's answer, phase by phase.
+    const agree = (stdout: string) => (JSON.parse(stdout) as { rehearsed: { phase: string; rehearsedStatus: string; observedStatus: string }[] }).rehearsed.map((r) => [r.phase, r.rehearsedStatus, r.observedStatus]);
+    expect(agree(again.stdout)).toEqual([["data", "succeeded", "succeeded"], ["apps", "succeeded", "succeeded"]]);
+    // So does an upgrade (a worker added) from there.
+    const upgrade = await cli(["deploy", planV2File, "--settle", "0", "-f", "json"]);
+    expect(upgrade.code).toBe(0);
+    expect(agree(upgrade.stdout)).toEqual([["data", "succeeded", "succeeded"], ["apps", "succeeded", "succeeded"]]);
   });
 
   it("a second plan in the namespace cannot take over the first plan's objects, and its rollback leaves them", async () => {
