@@ -152,6 +152,10 @@ if (want("scale")) {
       maxRssMiB: number;
     };
   const dir = mkdtempSync(`${tmpdir()}/opdeploy-bench-`);
+  // A private copy of the bundle: tests running meanwhile rebuild packages/cli/dist in place.
+  execFileSync(process.execPath, [`${root}packages/cli/scripts/bundle.mjs`]);
+  const cliCopy = mkdtempSync(`${tmpdir()}/opdeploy-bench-cli-`);
+  cpSync(`${root}packages/cli/dist`, cliCopy, { recursive: true });
   try {
     const cases = [
       { kind: "unknown", services: 10_000, goal: "< 1000 ms", what: "10,000 services, every one with findings (unknown dependency, same-batch order, no validation)" },
@@ -173,16 +177,24 @@ if (want("scale")) {
         `${last.findings.toLocaleString("en")} findings; peak RSS ${peak.toFixed(0)} MiB (${last.readRssMiB.toFixed(0)} MiB after reading)`,
       );
     }
+    // The same 100,000-service plan through `opdeploy check` as users run it (bundled CLI, output
+    // formatted and written; JSON and SARIF also place every fix in the text).
+    for (const format of ["text", "json", "sarif"]) {
+      const runs = quick ? 1 : 3;
+      const results = Array.from({ length: runs }, () => {
+        const child = spawnSync(process.execPath, [`${root}scripts/bench/peak-rss.mjs`, `${cliCopy}/opdeploy.mjs`, "check", `${dir}/plain-100000.yaml`, "-f", format], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
+        const lastLine = child.stderr.trim().split("\n").at(-1) ?? "{}";
+        return JSON.parse(lastLine) as { ms: number; maxRssMiB: number };
+      });
+      const peak = Math.max(...results.map((r) => r.maxRssMiB));
+      record(`cli: opdeploy check -f ${format}, 100,000 services (end to end)`, results.map((r) => r.ms), "ms", "peak RSS < 1024 MiB", `peak RSS ${peak.toFixed(0)} MiB (median ${median(results.map((r) => r.maxRssMiB)).toFixed(0)})`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
   // --runs over worker threads, as users run it (the bundled CLI; from source each worker would
   // first compile the simulator with tsx): the same 10,000 seeds on one thread and on the default.
-  // A private copy of the bundle: tests running meanwhile rebuild packages/cli/dist in place.
-  execFileSync(process.execPath, [`${root}packages/cli/scripts/bundle.mjs`]);
-  const cliCopy = mkdtempSync(`${tmpdir()}/opdeploy-bench-cli-`);
-  cpSync(`${root}packages/cli/dist`, cliCopy, { recursive: true });
   const runs = quick ? 1_000 : 10_000;
   const threads = riskWorkerCount({ runs });
   const simulateRuns = (workers: string[]) => () => {

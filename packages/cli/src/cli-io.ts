@@ -14,20 +14,36 @@ export interface Io {
   cwd: string;
 }
 
+/** Characters encoded per write: a 50 MB report is not copied whole into one Buffer. */
+const WRITE_CHUNK = 1 << 20;
+
 function writeAll(fd: number, text: string): void {
   // Synchronous writes, so output is complete even when the process exits right after
-  // (process.stdout is asynchronous for pipes).
-  const buf = Buffer.from(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+  // (process.stdout is asynchronous for pipes). The text is written a slice at a time, and the
+  // final newline apart, so a large report is neither flattened nor encoded in one piece.
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + WRITE_CHUNK);
+    // Never split a surrogate pair between two slices.
+    if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+    if (!writeBuffer(fd, Buffer.from(text.slice(at, end)))) return;
+    at = end;
+  }
+  if (text !== "" && !text.endsWith("\n")) writeBuffer(fd, Buffer.from("\n"));
+}
+
+/** Writes the whole buffer; false when the reader has gone (EPIPE). */
+function writeBuffer(fd: number, buf: Buffer): boolean {
   let off = 0;
   while (off < buf.length) {
     try {
       off += writeSync(fd, buf, off);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
-      if ((error as NodeJS.ErrnoException).code === "EPIPE") return;
+      if ((error as NodeJS.ErrnoException).code === "EPIPE") return false;
       throw error;
     }
   }
+  return true;
 }
 
 export function processIo(): Io {

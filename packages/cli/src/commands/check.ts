@@ -58,7 +58,7 @@ export const checkCommand: Command = {
 /** Regions for fixes come from the plan text (YAML/JSON only); parsed only when some finding has a fix. */
 function fixLocator(doc: PlanDocument, findings: readonly Finding[]): EditLocator | undefined {
   if (doc.plan.format === "markdown" || !findings.some((f) => f.fix)) return undefined;
-  return editLocator(doc.text, doc.plan.format);
+  return doc.locateEdit ?? editLocator(doc.text, doc.plan.format);
 }
 
 function describeOutcome(file: string, outcome: FixOutcome): string {

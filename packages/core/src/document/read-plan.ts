@@ -2,7 +2,8 @@ import { dirname, relative, resolve } from "node:path";
 // Modules, not the area indexes: plan/load.ts reads through parsePlanDocument, and the plan index
 // re-exports load.ts, so importing the index here would make a cycle.
 import { decodePlan } from "../plan/decode.js";
-import { parsePlanText } from "../plan/parse-text.js";
+import { parsePlanTextIndexed } from "../plan/parse-text.js";
+import { editLocatorWith, type EditLocator } from "../report/plan-edits.js";
 import { isMarkdownPlan } from "../markdown/detect.js";
 import { importMarkdown } from "../markdown/import.js";
 import type { Plan } from "../plan/model.js";
@@ -30,6 +31,12 @@ export interface PlanDocument {
   manifests: { file: string; text: string }[];
   /** Manifest files a service names that could not be read. */
   unreadableManifests: { file: string; service: string; reason: string }[];
+  /**
+   * Where fix edits fall in `text` (YAML and JSON plans; absent for Markdown): {@link editLocator}
+   * built on what reading the plan already indexed, so a large plan is not parsed again to place
+   * its fixes.
+   */
+  locateEdit?: EditLocator;
 }
 
 /**
@@ -44,7 +51,8 @@ export function parsePlanDocument(text: string, file: string): PlanDocument {
     const notes = imported.notes.map((n) => ({ file, line: n.line, message: n.message }));
     return { plan, text, notes, manifests: [], unreadableManifests: [] };
   }
-  return { plan: parsePlanText(text, file), text, notes: [], manifests: [], unreadableManifests: [] };
+  const { plan, index } = parsePlanTextIndexed(text, file);
+  return { plan, text, notes: [], manifests: [], unreadableManifests: [], locateEdit: editLocatorWith(text, plan.format === "json" ? "json" : "yaml", index) };
 }
 
 /** Reads and parses a plan file: the only I/O core does. */

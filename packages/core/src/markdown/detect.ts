@@ -13,17 +13,51 @@ import { splitLines } from "./text.js";
  */
 export function isMarkdownPlan(text: string): boolean {
   if (typeof text !== "string") return false;
-  const lines = splitLines(text);
   let hasHeading = false;
   let hasServiceTable = false;
+  // Only lines starting with `#` or `|` matter, so they are the only ones cut out of the text: a
+  // 100,000-service YAML plan has two million lines, and splitting it held ~250 MB for nothing.
+  const lines = markedLines(text);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
+    const { line, number, next } = lines[i]!;
     // Column 0 only: a YAML block scalar holding Markdown is indented, a real document is not.
-    if (/^#{1,6}\s+\S/.test(line) && readHeading(line, i + 1)) hasHeading = true;
-    if (line.startsWith("|") && isDelimiterRow(lines[i + 1] ?? "") && isServiceHeader(line)) hasServiceTable = true;
+    if (/^#{1,6}\s+\S/.test(line) && readHeading(line, number)) hasHeading = true;
+    if (line.startsWith("|") && isDelimiterRow(next()) && isServiceHeader(line)) hasServiceTable = true;
   }
   if (!hasHeading || !hasServiceTable) return false;
   return !parsesAsStructuredData(text);
+}
+
+/** A line that starts with `#` or `|`, its 1-based number, and a way to read the line after it. */
+interface MarkedLine {
+  line: string;
+  number: number;
+  next: () => string;
+}
+
+/** The lines of `text` (as splitLines cuts them) that start with `#` or `|`. */
+function markedLines(text: string): MarkedLine[] {
+  if (text.includes("\r")) {
+    const all = splitLines(text);
+    return all.flatMap((line, i) => (line.startsWith("#") || line.startsWith("|") ? [{ line, number: i + 1, next: () => all[i + 1] ?? "" }] : []));
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lineAt = (start: number): string => {
+    const end = body.indexOf("\n", start);
+    return body.slice(start, end === -1 ? body.length : end);
+  };
+  const marked: MarkedLine[] = [];
+  let number = 1;
+  for (let start = 0; start !== -1 && start <= body.length; number++) {
+    const end = body.indexOf("\n", start);
+    const first = body.charCodeAt(start);
+    if (first === 0x23 /* # */ || first === 0x7c /* | */) {
+      const after = end === -1 ? -1 : end + 1;
+      marked.push({ line: lineAt(start), number, next: () => (after === -1 ? "" : lineAt(after)) });
+    }
+    start = end === -1 ? -1 : end + 1;
+  }
+  return marked;
 }
 
 /** A header row naming a service column and a memory column. */

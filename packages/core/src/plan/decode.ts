@@ -40,13 +40,22 @@ function originalPath(path: readonly PropertyKey[], names: readonly string[]): P
  */
 function pathDeeperThan(raw: unknown, limit: number): PathSegment[] | undefined {
   // Depths first (cheap on a 100,000-service plan); the path only once something is too deep.
-  const stack: [unknown, number][] = [[raw, 0]];
+  // Two parallel stacks and a `for…in` walk: no tuple and no values array per object visited.
+  const values: unknown[] = [raw];
+  const depths: number[] = [0];
   let tooDeepFound = false;
-  while (stack.length > 0 && !tooDeepFound) {
-    const [value, depth] = stack.pop()!;
+  while (values.length > 0 && !tooDeepFound) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (typeof value !== "object" || value === null) continue;
     if (depth >= limit) tooDeepFound = true;
-    else for (const inner of Object.values(value)) stack.push([inner, depth + 1]);
+    else {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        values.push((value as Record<string, unknown>)[key]);
+        depths.push(depth + 1);
+      }
+    }
   }
   if (!tooDeepFound) return undefined;
   const paths: { value: unknown; path: PathSegment[] }[] = [{ value: raw, path: [] }];

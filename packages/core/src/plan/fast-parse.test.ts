@@ -15,6 +15,7 @@ import { PlanLoadError } from "./errors.js";
 import { fastParsePlanText, resolveCoreScalar } from "./fast-parse.js";
 import { lineStartsOf, positionAt } from "./line-index.js";
 import { parsePlanText, parsePlanTextReference } from "./parse-text.js";
+import { documentEditLocator, editLocator } from "../report/plan-edits.js";
 
 type Outcome = { plan: unknown } | { problems: unknown };
 
@@ -297,6 +298,36 @@ describe("fast plan reading", () => {
     }
     expect(read).toBeGreaterThan(10);
     expect(fastParsePlanText(readFileSync(`${root}examples/openpolicy/plan.yaml`, "utf8"))).toBeDefined();
+  });
+});
+
+/** Every path in a value, its collections' included, and one missing key below each mapping. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const paths = [prefix];
+  if (Array.isArray(value)) value.forEach((item, i) => paths.push(...pathsOf(item, [...prefix, i])));
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+    paths.push([...prefix, "absent"]);
+  }
+  return paths;
+}
+
+describe("fix regions", () => {
+  it("are the Document's ranges for every path of generated plans, in any style and mutated", () => {
+    fc.assert(
+      fc.property(fc.oneof(planArb, invalidPlanArb), styleArb, fc.nat(), fc.boolean(), (plan, style, at, mutate) => {
+        let text = write(plan, style);
+        if (mutate) text = text.slice(0, at % text.length) + text.slice((at % text.length) + 1);
+        const format = style.kind.startsWith("json") ? "json" : "yaml";
+        const fast = editLocator(text, format);
+        const reference = documentEditLocator(text, format);
+        for (const path of pathsOf(plan)) {
+          const edit = { path, value: 1, text: "x: 1" };
+          expect([path, fast(edit)]).toEqual([path, reference(edit)]);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -18,77 +18,9 @@
  * - events that do not fit the values built (odd children, counts or identities that disagree).
  */
 import { CORE_SCHEMA, load } from "js-yaml";
-import { lineStartsOf, positionAt } from "./line-index.js";
-import type { LinePosition, Locate } from "./locate.js";
-
-/**
- * js-yaml's composeNode calls, in the order they were entered (pre-order), as parallel arrays:
- * no object per event, and the children of event `i` are `i + 1`, then each `after` of the last.
- */
-class ParseEvents {
-  open = new Int32Array(1024);
-  close = new Int32Array(1024);
-  /** One past the last event nested in this one. */
-  after = new Int32Array(1024);
-  /** NO_KIND, SCALAR, MAPPING or SEQUENCE. */
-  kind = new Uint8Array(1024);
-  readonly result: unknown[] = [];
-  count = 0;
-  readonly stack: number[] = [];
-  /** Events entered at the top level (one per document). */
-  topCount = 0;
-  unbalanced = false;
-
-  private grow(): void {
-    const size = this.open.length * 2;
-    const grown = <T extends Int32Array | Uint8Array>(old: T, next: T): T => {
-      next.set(old);
-      return next;
-    };
-    this.open = grown(this.open, new Int32Array(size));
-    this.close = grown(this.close, new Int32Array(size));
-    this.after = grown(this.after, new Int32Array(size));
-    this.kind = grown(this.kind, new Uint8Array(size));
-  }
-
-  enter(position: number): void {
-    const index = this.count++;
-    if (index === this.open.length) this.grow();
-    if (this.stack.length === 0) this.topCount++;
-    this.stack.push(index);
-    this.open[index] = position;
-    this.result.push(undefined);
-  }
-
-  leave(position: number, kind: string | null, result: unknown): void {
-    const index = this.stack.pop();
-    if (index === undefined) {
-      this.unbalanced = true;
-      return;
-    }
-    this.close[index] = position;
-    this.after[index] = this.count;
-    this.kind[index] = kind === "scalar" ? SCALAR : kind === "mapping" ? MAPPING : kind === "sequence" ? SEQUENCE : kind === null ? NO_KIND : UNKNOWN_KIND;
-    this.result[index] = result;
-  }
-}
-
-/** Where a collection's keys or items were written, as offsets; null entries are scalars. */
-interface IndexNode {
-  type: typeof MAPPING | typeof SEQUENCE;
-  /** Keys of a mapping, in order; null for a sequence. */
-  keys: string[] | null;
-  /** Offsets of the keys (mapping) or of the items (sequence). */
-  starts: number[];
-  values: (IndexNode | null)[];
-  byKey: Map<string, number> | null;
-}
-
-const NO_KIND = 0;
-const SCALAR = 1;
-const MAPPING = 2;
-const SEQUENCE = 3;
-const UNKNOWN_KIND = 4;
+import { lineStartsOf } from "./line-index.js";
+import { MAPPING, NO_KIND, ParseEvents, SCALAR, SEQUENCE } from "./parse-events.js";
+import { type TextIndex, TextIndexBuilder } from "./text-index.js";
 
 /** Thrown inside this module when the text is not one we can vouch for. */
 const DECLINE = new Error("fast-parse: declined");
@@ -141,15 +73,16 @@ function isGapIndicator(ch: number): boolean {
 }
 
 class PlanTextIndexer {
-  /** [start, end) of every scalar in document order, to check what lies between them. */
-  private readonly extents: number[] = [];
-  /** Where the last scalar read ends. */
+  /** Where the last scalar read ends (scalars are read in document order). */
   private lastEnd = 0;
+  readonly index: TextIndexBuilder;
 
   constructor(
     private readonly text: string,
     private readonly events: ParseEvents,
-  ) {}
+  ) {
+    this.index = new TextIndexBuilder(events.count);
+  }
 
   /** The first offset at or after `from` that is not whitespace, a line break or a comment. */
   private skipSeparation(from: number): number {
@@ -168,21 +101,27 @@ class PlanTextIndexer {
    * The event that carries the content: js-yaml reads a value that could be a block mapping by
    * first reading it as a would-be key, nested in the value's own event with the same result.
    */
-  private content(event: number): number {
-    const { kind, result, after } = this.events;
+  contentOf(event: number): number {
+    const events = this.events;
     let current = event;
-    while (after[current]! > current + 1 && after[current + 1] === after[current] && kind[current + 1] === kind[current] && Object.is(result[current + 1], result[current])) current++;
+    while (
+      events.after(current) > current + 1 &&
+      events.after(current + 1) === events.after(current) &&
+      events.kind(current + 1) === events.kind(current) &&
+      Object.is(events.result(current + 1), events.result(current))
+    )
+      current++;
     return current;
   }
 
   /** Checks a scalar's value against its source text (from `start`); returns the value. */
   private scalar(event: number, start: number): unknown {
     const events = this.events;
-    if (events.after[event] !== event + 1) decline();
+    if (events.after(event) !== event + 1) decline();
     const text = this.text;
-    const result = events.result[event];
+    const result = events.result(event);
     const first = text.charCodeAt(start);
-    let end = events.close[event]!;
+    let end = events.closedAt(event);
     let expected: unknown;
     if (first === CH_DQUOTE || first === CH_SQUOTE) {
       if (end - start < 2 || text.charCodeAt(end - 1) !== first) decline();
@@ -226,20 +165,20 @@ class PlanTextIndexer {
     }
     if (!Object.is(expected, result)) decline();
     if (start < this.lastEnd) decline();
-    this.extents.push(start, end);
+    this.checkGap(this.lastEnd, start);
     this.lastEnd = end;
     return expected;
   }
 
   /**
-   * Indexes a composed value; `event` must not be empty. Returns null for a scalar (only its
-   * start matters, which the caller gets from `startOf`).
+   * Indexes a composed value; `event` must not be empty. Returns the collection's node, or -1 for
+   * a scalar (whose extent is then `lastStart` .. `lastEnd`).
    */
-  node(event: number): IndexNode | null {
-    const content = this.content(event);
-    const start = this.skipSeparation(this.events.open[content]!);
-    let node: IndexNode | null = null;
-    switch (this.events.kind[content]) {
+  node(event: number): number {
+    const content = this.contentOf(event);
+    const start = this.skipSeparation(this.events.openedAt(content));
+    let node = -1;
+    switch (this.events.kind(content)) {
       case SCALAR:
         this.scalar(content, start);
         break;
@@ -259,26 +198,26 @@ class PlanTextIndexer {
   /** Where the value indexed last by `node` starts. */
   lastStart = 0;
 
-  private mapping(event: number): IndexNode {
+  private mapping(event: number): number {
     const events = this.events;
-    const result = events.result[event] as Record<string, unknown>;
+    const result = events.result(event) as Record<string, unknown>;
     if (result === null || typeof result !== "object" || Array.isArray(result)) decline();
-    const keys: string[] = [];
-    const starts: number[] = [];
-    const values: (IndexNode | null)[] = [];
+    const index = this.index;
+    const mark = index.open();
+    let entries = 0;
     const text = this.text;
-    const end = events.after[event]!;
+    const end = events.after(event);
     let child = event + 1;
     while (child < end) {
-      const valueEvent = events.after[child]!;
+      const valueEvent = events.after(child);
       if (valueEvent >= end) {
         // A block mapping ends with a failed attempt to read one more key.
-        if (events.kind[child] === NO_KIND && events.after[child] === child + 1) break;
+        if (events.kind(child) === NO_KIND && events.after(child) === child + 1) break;
         decline();
       }
-      const keyEvent = this.content(child);
-      if (events.kind[keyEvent] !== SCALAR) decline();
-      const keyStart = this.skipSeparation(events.open[keyEvent]!);
+      const keyEvent = this.contentOf(child);
+      if (events.kind(keyEvent) !== SCALAR) decline();
+      const keyStart = this.skipSeparation(events.openedAt(keyEvent));
       const key = this.scalar(keyEvent, keyStart);
       if (typeof key !== "string" || key === "<<" || key === "__proto__") decline();
       // The value must follow the key's `:` on the same line (a flow entry without `:` is a key
@@ -286,105 +225,79 @@ class PlanTextIndexer {
       let colon = this.lastEnd;
       while (text.charCodeAt(colon) === CH_SPACE) colon++;
       if (text.charCodeAt(colon) !== CH_COLON || colon - keyStart > 1024) decline();
-      if (events.open[valueEvent]! <= colon) decline();
-      let value: IndexNode | null = null;
+      if (events.openedAt(valueEvent) <= colon) decline();
+      let value = -1;
       let valueResult: unknown = null;
-      if (events.kind[valueEvent] === NO_KIND) {
-        if (events.after[valueEvent] !== valueEvent + 1) decline();
+      if (events.kind(valueEvent) === NO_KIND) {
+        if (events.after(valueEvent) !== valueEvent + 1) decline();
       } else {
         value = this.node(valueEvent);
-        valueResult = events.result[valueEvent];
+        valueResult = events.result(valueEvent);
       }
       if (!Object.is(result[key], valueResult) || !Object.hasOwn(result, key)) decline();
-      keys.push(key);
-      starts.push(keyStart);
-      values.push(value);
-      child = events.after[valueEvent]!;
+      if (value === -1 && events.kind(valueEvent) !== NO_KIND) index.entry(key, keyStart, -1, this.lastStart, this.lastEnd);
+      else index.entry(key, keyStart, value, -1, -1);
+      entries++;
+      child = events.after(valueEvent);
     }
-    if (Object.keys(result).length !== keys.length) decline();
-    return { type: MAPPING, keys, starts, values, byKey: null };
+    let ownKeys = 0;
+    for (const _ in result) ownKeys++; // (no array per mapping, as Object.keys would make)
+    if (ownKeys !== entries) decline();
+    return index.close(mark, true);
   }
 
-  private sequence(event: number): IndexNode {
+  private sequence(event: number): number {
     const events = this.events;
-    const result = events.result[event];
+    const result = events.result(event);
     if (!Array.isArray(result)) decline();
-    const starts: number[] = [];
-    const values: (IndexNode | null)[] = [];
-    const end = events.after[event]!;
-    for (let child = event + 1; child < end; child = events.after[child]!) {
-      const index = values.length;
-      if (events.kind[child] === NO_KIND || index >= result.length || !Object.is(events.result[child], result[index])) decline();
-      values.push(this.node(child));
-      starts.push(this.lastStart);
+    const index = this.index;
+    const mark = index.open();
+    let items = 0;
+    const end = events.after(event);
+    for (let child = event + 1; child < end; child = events.after(child)) {
+      if (events.kind(child) === NO_KIND || items >= result.length || !Object.is(events.result(child), result[items])) decline();
+      const node = this.node(child);
+      index.entry(undefined, this.lastStart, node, node === -1 ? this.lastStart : -1, node === -1 ? this.lastEnd : -1);
+      items++;
     }
-    if (values.length !== result.length) decline();
-    return { type: SEQUENCE, keys: null, starts, values, byKey: null };
+    if (items !== result.length) decline();
+    return index.close(mark, false);
   }
 
   /**
-   * Everything outside the scalars must be whitespace, indicators, or comments that a space or
-   * line break separates from what precedes them.
+   * Everything between two scalars (`from` .. `to`) must be whitespace, indicators, or comments
+   * that a space or line break separates from what precedes them. Called for each gap in document
+   * order, and once for what follows the last scalar (`to` = the text's length).
    */
-  checkBetweenScalars(): void {
+  checkGap(from: number, to: number): void {
     const text = this.text;
-    const extents = this.extents;
-    let from = 0;
-    for (let e = 0; e <= extents.length; e += 2) {
-      const to = e < extents.length ? extents[e]! : text.length;
-      for (let at = from; at < to; at++) {
-        const ch = text.charCodeAt(at);
-        if (ch === CH_SPACE || ch === CH_LF || isGapIndicator(ch)) continue;
-        if (ch === CH_CR && text.charCodeAt(at + 1) === CH_LF) continue;
-        if (ch === CH_HASH) {
-          const before = at === 0 ? CH_LF : text.charCodeAt(at - 1);
-          if (before !== CH_SPACE && before !== CH_LF) decline();
-          while (at < to && text.charCodeAt(at) !== CH_LF && text.charCodeAt(at) !== CH_CR) at++;
-          if (at >= to && to < text.length) decline(); // a scalar inside what looks like a comment
-          at--;
-          continue;
-        }
-        decline();
+    for (let at = from; at < to; at++) {
+      const ch = text.charCodeAt(at);
+      if (ch === CH_SPACE || ch === CH_LF || isGapIndicator(ch)) continue;
+      if (ch === CH_CR && text.charCodeAt(at + 1) === CH_LF) continue;
+      if (ch === CH_HASH) {
+        const before = at === 0 ? CH_LF : text.charCodeAt(at - 1);
+        if (before !== CH_SPACE && before !== CH_LF) decline();
+        while (at < to && text.charCodeAt(at) !== CH_LF && text.charCodeAt(at) !== CH_CR) at++;
+        if (at >= to && to < text.length) decline(); // a scalar inside what looks like a comment
+        at--;
+        continue;
       }
-      if (e < extents.length) from = extents[e + 1]!;
+      decline();
     }
   }
-}
 
-function pairIndex(node: IndexNode, key: string): number {
-  const keys = node.keys!;
-  if (keys.length <= 8) return keys.lastIndexOf(key);
-  if (node.byKey === null) {
-    node.byKey = new Map();
-    for (let i = 0; i < keys.length; i++) node.byKey.set(keys[i]!, i);
+  /** Checks what follows the last scalar. */
+  checkEnd(): void {
+    this.checkGap(this.lastEnd, this.text.length);
   }
-  return node.byKey.get(key) ?? -1;
-}
-
-/** The same walk as yamlLocator (locate.ts), over the index. */
-function indexLocator(root: IndexNode, rootStart: number, lineStarts: readonly number[]): Locate {
-  const documentStart: LinePosition = positionAt(lineStarts, rootStart);
-  return (path) => {
-    let node: IndexNode | null = root;
-    let best = documentStart;
-    for (const segment of path) {
-      if (node === null) break;
-      let index: number;
-      if (node.type === MAPPING) index = pairIndex(node, String(segment));
-      else if (typeof segment === "number" && node.starts[segment] !== undefined) index = segment;
-      else break;
-      if (index < 0) break;
-      best = positionAt(lineStarts, node.starts[index]!);
-      node = node.values[index]!;
-    }
-    return best;
-  };
 }
 
 export interface FastParsed {
   /** The document's value, as the `yaml` package's `toJS()` would give it. */
   value: Record<string, unknown>;
-  locate: Locate;
+  /** Where keys, items and scalar values were written. */
+  index: TextIndex;
 }
 
 /**
@@ -411,15 +324,15 @@ export function fastParsePlanText(text: string): FastParsed | undefined {
   } catch {
     return undefined;
   }
-  if (warned || events.unbalanced || events.stack.length !== 0 || events.topCount !== 1) return undefined;
-  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.is(events.result[0], value)) return undefined;
+  if (warned || events.unbalanced || events.open !== 0 || events.topCount !== 1) return undefined;
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.is(events.result(0), value)) return undefined;
   try {
     const indexer = new PlanTextIndexer(text, events);
+    if (events.kind(indexer.contentOf(0)) !== MAPPING) return undefined;
     const root = indexer.node(0);
-    if (root === null || root.type !== MAPPING) return undefined;
     const rootStart = indexer.lastStart;
-    indexer.checkBetweenScalars();
-    return { value: value as Record<string, unknown>, locate: indexLocator(root, rootStart, lineStartsOf(text)) };
+    indexer.checkEnd();
+    return { value: value as Record<string, unknown>, index: indexer.index.finish(root, rootStart, lineStartsOf(text)) };
   } catch (error) {
     if (error === DECLINE) return undefined;
     throw error;

@@ -12,6 +12,7 @@ import { PlanLoadError, tooDeep, type PlanProblem } from "./errors.js";
 import { sortProblems } from "./issues.js";
 import { duplicateKeys, formatPath, pathAtOffset, yamlLocator } from "./locate.js";
 import type { Plan } from "./model.js";
+import type { TextIndex } from "./text-index.js";
 
 /** JSON when the first significant character opens an object; YAML otherwise. */
 export function detectPlanFormat(text: string): "json" | "yaml" {
@@ -34,11 +35,19 @@ function withoutBom(text: string): string {
  * problem with file, line and field. For Markdown as well, use {@link parsePlanDocument}.
  */
 export function parsePlanText(text: string, file: string): Plan {
+  return parsePlanTextIndexed(text, file).plan;
+}
+
+/**
+ * parsePlanText, and the index of where things are written when the fast road read the text
+ * (null otherwise): kept with the document so placing fixes does not parse the text again.
+ */
+export function parsePlanTextIndexed(text: string, file: string): { plan: Plan; index: TextIndex | null } {
   const content = withoutBom(text);
   try {
     const fast = fastParsePlanText(content);
-    if (fast !== undefined) return decodePlan(fast.value, { file, format: detectPlanFormat(content), locate: fast.locate });
-    return parsePlanTextReference(content, file);
+    if (fast !== undefined) return { plan: decodePlan(fast.value, { file, format: detectPlanFormat(content), locate: fast.index.locate }), index: fast.index };
+    return { plan: parsePlanTextReference(content, file), index: null };
   } catch (error) {
     // Tens of thousands of nested `[` exhaust the stack inside the YAML parser itself.
     if (error instanceof RangeError) throw tooDeep(file);

@@ -8,6 +8,9 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document } from "yaml";
 import type { Fix, FixEdit } from "../checks/finding.js";
+import { fastParsePlanText } from "../plan/fast-parse.js";
+import { positionAt } from "../plan/line-index.js";
+import type { TextIndex } from "../plan/text-index.js";
 
 /** A region of the plan text: offsets into it, and 1-based lines and columns (end exclusive, as SARIF's endColumn). */
 export interface TextRegion {
@@ -38,8 +41,42 @@ export function valueText(value: FixEdit["value"], format: "yaml" | "json"): str
 /**
  * A locator for edits in `text` (YAML or JSON). A value reached through an alias or a merge key is
  * not edited: changing the anchor would change every place that uses it.
+ *
+ * Plain text (most plans, every generated one) is indexed by the plan loader's fast road, which
+ * gives a scalar's extent exactly as the Document's `range` does (a test holds the two equal);
+ * parsing a 100,000-service plan into a Document took ~2.5 GB. Anything else — a collection, an
+ * alias, text the fast road declines — goes to `documentEditLocator`, built on first need.
  */
 export function editLocator(text: string, format: "yaml" | "json"): EditLocator {
+  return editLocatorWith(text, format, undefined);
+}
+
+/**
+ * {@link editLocator} with the fast road's index of `text` when the caller has it (null: the fast
+ * road declined the text; undefined: not read yet, read on first use).
+ */
+export function editLocatorWith(text: string, format: "yaml" | "json", index: TextIndex | null | undefined): EditLocator {
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let fast = index;
+  let reference: EditLocator | undefined;
+  return (edit) => {
+    if (fast === undefined) fast = fastParsePlanText(bom ? text.slice(1) : text)?.index ?? null;
+    const extent = fast?.scalarExtent(edit.path);
+    if (fast && extent) {
+      const from = positionAt(fast.lineStarts, extent.start);
+      const to = positionAt(fast.lineStarts, extent.end);
+      return {
+        region: { start: extent.start + bom, end: extent.end + bom, startLine: from.line, startColumn: from.column, endLine: to.line, endColumn: to.column },
+        replacement: valueText(edit.value, format),
+      };
+    }
+    reference ??= documentEditLocator(text, format);
+    return reference(edit);
+  };
+}
+
+/** {@link editLocator} through the `yaml` package's Document only: the behaviour the fast road must match. */
+export function documentEditLocator(text: string, format: "yaml" | "json"): EditLocator {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const content = bom ? text.slice(1) : text;
   let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
