@@ -160,6 +160,7 @@ if (want("scale")) {
     const cases = [
       { kind: "unknown", services: 10_000, goal: "< 1000 ms", what: "10,000 services, every one with findings (unknown dependency, same-batch order, no validation)" },
       { kind: "star", services: 2_000, goal: undefined, what: '2,000 services all on dependsOn: "*" (one batch)' },
+      { kind: "star", services: 40_000, goal: "near-linear", what: '40,000 services all on dependsOn: "*" (one batch)' },
       { kind: "plain", services: 100_000, goal: "peak RSS < 1024 MiB", what: "100,000 services (generated, 1,000 nodes)" },
     ];
     for (const c of cases) {

@@ -54,6 +54,7 @@ export {
   type ExtraContainer,
   type InitContainer,
   podRequestOf,
+  dependsOnService,
 } from "./plan/index.js";
 export {
   checkPlan,

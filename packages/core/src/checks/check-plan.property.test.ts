@@ -80,6 +80,7 @@ const planArbitrary: fc.Arbitrary<Plan> = fc
         replicas: s.replicas,
         ...(s.port !== undefined ? { port: s.port } : {}),
         dependsOn: s.dependsOnAll ? names.filter((n) => n !== s.name) : s.dependsOn,
+        dependsOnNamed: s.dependsOnAll ? [] : s.dependsOn,
         dependsOnAll: s.dependsOnAll,
         validate: s.validate,
         usage: s.requests,

@@ -24,7 +24,12 @@ export function servicePodRequest(service: Service): ResourcePair {
     cpu: service.requests.cpu || service.limits.cpu || 0,
   };
   // Sidecars and init containers count as the scheduler counts them (the whole pod).
-  return podRequestOf({ ...service, requests: main });
+  // Only the fields podRequestOf reads: spreading the whole service would also expand a "*"
+  // dependency list (n² names for n services on "*").
+  const pod: Parameters<typeof podRequestOf>[0] = { requests: main };
+  if (service.containers !== undefined) pod.containers = service.containers;
+  if (service.initContainers !== undefined) pod.initContainers = service.initContainers;
+  return podRequestOf(pod);
 }
 
 /**

@@ -9,6 +9,7 @@
  * already gives them; it changes no deploy order, so `check --fix` applies it.
  */
 import type { Plan, Service } from "../plan/model.js";
+import { dependsOnService } from "../plan/depends-on.js";
 import { comparePlacements, type Placement } from "../report/placement.js";
 import type { Finding, FixEdit } from "./finding.js";
 import { firstFew, makeFinding, setField } from "./describe.js";
@@ -42,7 +43,7 @@ function namedViolation(plan: Plan, service: Service, placed: Placement, depende
   if (!dependencyPlaced || !plan.services.has(dependency)) return undefined; // unknown / unplaced: reported elsewhere
   const order = comparePlacements(dependencyPlaced, placed);
   if (order < 0) return undefined;
-  const dependsBack = plan.services.get(dependency)!.dependsOn.includes(service.name);
+  const dependsBack = dependsOnService(plan, plan.services.get(dependency)!, service.name);
   const problem =
     order === 0
       ? `${service.name} (${where(placed)}) depends on ${dependency}, which is deployed in the same parallel batch, so ${service.name} may start before ${dependency} is Ready`

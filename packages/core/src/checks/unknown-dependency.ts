@@ -18,7 +18,8 @@ export function checkUnknownDependencies(plan: Plan): Finding[] {
   const byName = new Map<string, string[]>();
   for (const service of plan.services.values()) {
     const seen = new Set<string>();
-    for (const dependency of service.dependsOn) {
+    // "*" adds only services of the plan: the unknown names are among those written.
+    for (const dependency of service.dependsOnNamed) {
       if (plan.services.has(dependency) || seen.has(dependency)) continue;
       seen.add(dependency);
       const services = byName.get(dependency);

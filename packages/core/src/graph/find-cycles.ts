@@ -166,7 +166,7 @@ export function findPlanCycles(plan: Plan): DependencyCycle[] {
   components.sort((a, b) => order.get(a[0]!)! - order.get(b[0]!)!);
   const dependenciesOf = (name: string) => knownDependencies(plan, plan.services.get(name)!);
   // Written self-dependencies only: "*" is every *other* service.
-  const selfLoop = (name: string) => plan.services.get(name)!.dependsOn.includes(name);
+  const selfLoop = (name: string) => plan.services.get(name)!.dependsOnNamed.includes(name);
   const cycles: DependencyCycle[] = [];
   for (const members of components) {
     if (members.length === 1 && !selfLoop(members[0]!)) continue;

@@ -32,7 +32,10 @@ describe("findPlanCycles", () => {
         // "*" with the service's own name written beside it: a self-dependency on top of "*".
         names.forEach((name, i) => {
           const service = plan.services.get(name)!;
-          if (service.dependsOnAll && specs[i]!.selfToo) service.dependsOn.push(name);
+          if (service.dependsOnAll && specs[i]!.selfToo) {
+            service.dependsOn.push(name);
+            service.dependsOnNamed.push(name);
+          }
         });
         const cycles = findPlanCycles(plan);
         expect(cycles).toEqual(findCycles(buildDependencyGraph(plan)));

@@ -23,6 +23,7 @@ export { decodePlan, type PlanSource } from "./decode.js";
 export { loadPlanFile } from "./load.js";
 export { clusterNodeNames } from "./api-rules.js";
 export { podRequestOf } from "./service-pod.js";
+export { dependsOnService } from "./depends-on.js";
 export { readBoundedFile, MAX_MANIFEST_BYTES, MAX_PLAN_BYTES, type BoundedRead } from "./read-bounded.js";
 export { planJsonSchema, PLAN_SCHEMA_TITLE } from "./json-schema.js";
 export { yamlLocator, pathAtOffset, formatPath, type Locate, type LinePosition, type PathSegment } from "./locate.js";

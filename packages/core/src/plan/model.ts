@@ -126,8 +126,14 @@ export interface Service {
   replicas: number;
   /** The main container port (with `ports:`, the first entry's target). */
   port?: number;
-  /** Dependencies exactly as written, after expanding "*" to every other service name. */
+  /**
+   * Dependencies exactly as written, after expanding "*" to every other service name. For a
+   * service on "*" this list is built when first read (n services on "*" are n² names); to ask
+   * whether one service depends on another, {@link dependsOnService} does not build it.
+   */
   dependsOn: string[];
+  /** The dependencies written by name, in order, without "*". */
+  dependsOnNamed: string[];
   /** True when the author wrote "*" ("depends on all services"). */
   dependsOnAll: boolean;
   validate: Validation;

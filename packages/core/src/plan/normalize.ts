@@ -128,18 +128,41 @@ export function normalizeResources(service: Pick<ServiceParsed, "memory" | "cpu"
   };
 }
 
-/** `"*"` stands for every other service, in declaration order, at the place it was written. */
-function expandDependencies(written: string | string[] | undefined, self: string, all: readonly string[]) {
+/**
+ * `"*"` stands for every other service, in declaration order, at the place it was written.
+ * `dependsOnNamed` is the list as written without `"*"`. For a service on `"*"` the expanded
+ * `dependsOn` is built on first read (a getter that then replaces itself with the list): n
+ * services on `"*"` are n² names, and checking or rendering such a plan never needs them
+ * (they use {@link dependsOnService} and `dependsOnNamed`). Deduplicated as it was written.
+ */
+function expandDependencies(written: string | string[] | undefined): Pick<Service, "dependsOn" | "dependsOnNamed" | "dependsOnAll"> {
   const list = written === undefined ? [] : typeof written === "string" ? [written] : written;
   const dependsOnAll = list.includes("*");
-  if (!dependsOnAll) return { dependsOn: [...list], dependsOnAll };
-  // A Set keeps this linear per service: 500 services each depending on "*" are 250,000 names.
-  const expanded = new Set<string>();
-  for (const name of list) {
-    if (name !== "*") expanded.add(name);
-    else for (const other of all) if (other !== self) expanded.add(other);
-  }
-  return { dependsOn: [...expanded], dependsOnAll };
+  const named = list.filter((name) => name !== "*");
+  return { dependsOn: dependsOnAll ? [] : [...list], dependsOnNamed: named, dependsOnAll };
+}
+
+/** `dependsOn` of a service on `"*"`, expanded when first read (see expandDependencies). */
+function expandStarLazily(service: Service, written: readonly string[], all: readonly string[]): void {
+  const settle = (value: string[]) => Object.defineProperty(service, "dependsOn", { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(service, "dependsOn", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      // A Set keeps this linear per service.
+      const expanded = new Set<string>();
+      for (const name of written) {
+        if (name !== "*") expanded.add(name);
+        else for (const other of all) if (other !== service.name) expanded.add(other);
+      }
+      const value = [...expanded];
+      settle(value);
+      return value;
+    },
+    set(value: string[]) {
+      settle(value);
+    },
+  });
 }
 
 function normalizeService(name: string, service: ServiceParsed, allNames: readonly string[], ctx: Context): Service {
@@ -158,7 +181,7 @@ function normalizeService(name: string, service: ServiceParsed, allNames: readon
     requests,
     limits,
     replicas: service.replicas,
-    ...expandDependencies(service.dependsOn, name, allNames),
+    ...expandDependencies(service.dependsOn),
     validate,
     usage: { memory: service.usage?.memory ?? requests.memory, cpu: service.usage?.cpu ?? requests.cpu },
     usageGiven: service.usage !== undefined,
@@ -185,6 +208,7 @@ function normalizeService(name: string, service: ServiceParsed, allNames: readon
   if (service.image !== undefined) result.image = service.image;
   if (service.imagePullPolicy !== undefined) result.imagePullPolicy = service.imagePullPolicy;
   if (service.storage !== undefined) result.storage = service.storage;
+  if (result.dependsOnAll) expandStarLazily(result, typeof service.dependsOn === "string" ? [service.dependsOn] : (service.dependsOn ?? []), allNames);
   return result;
 }
 

@@ -8,6 +8,7 @@
  * creates; the application combines them (e.g. SQLAlchemy `URL.create(..., password=...)`).
  */
 import type { Plan, Service } from "../plan/model.js";
+import { dependsOnService } from "../plan/depends-on.js";
 import { imageFamily, imageProfile } from "./image-profile.js";
 import { credentialsSecretName, dnsLabel } from "./names.js";
 
@@ -108,7 +109,7 @@ export function connectionSettings(context: RenderContext): Record<string, strin
 export function credentialFamiliesFor(plan: Plan, service: Service): InfraFamily[] {
   const families: InfraFamily[] = [];
   for (const [family, infra] of infrastructureServices(plan)) {
-    if (infra.name !== service.name && service.dependsOn.includes(infra.name)) families.push(family);
+    if (infra.name !== service.name && dependsOnService(plan, service, infra.name)) families.push(family);
   }
   return families;
 }

@@ -119,6 +119,7 @@ export class PlanBuilder {
         replicas: spec.replicas ?? 1,
         ...(spec.port !== undefined ? { port: spec.port } : {}),
         dependsOn: spec.dependsOnAll ? names.filter((n) => n !== name) : [...(spec.dependsOn ?? [])],
+        dependsOnNamed: spec.dependsOnAll ? [] : [...(spec.dependsOn ?? [])],
         dependsOnAll: spec.dependsOnAll ?? false,
         validate: spec.validate ?? { kind: "http", path: "/healthz" },
         usage: { ...requests },

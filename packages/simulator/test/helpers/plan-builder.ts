@@ -40,6 +40,7 @@ export function makeService(name: string, input: ServiceInput): Service {
     limits,
     replicas: input.replicas ?? 1,
     dependsOn: input.dependsOn ?? [],
+    dependsOnNamed: [...(input.dependsOn ?? [])],
     dependsOnAll: false,
     validate: input.validate ?? { kind: "http", path: "/healthz" },
     usage: { memory: input.usageMemory ?? input.memory, cpu: input.usageCpu ?? input.cpu },
