@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { fieldHolders } from "../../test/helpers/field-holders.js";
 import { PlanLoadError } from "./errors.js";
 import { fastParsePlanText, resolveCoreScalar } from "./fast-parse.js";
+import { fastParseJsonPlanText } from "./fast-parse-json.js";
 import { lineStartsOf, positionAt } from "./line-index.js";
 import { parsePlanText, parsePlanTextReference } from "./parse-text.js";
 import { documentEditLocator, editLocator } from "../report/plan-edits.js";
@@ -198,6 +199,8 @@ describe("fast plan reading", () => {
       fc.property(planArb, styleArb, (plan, style) => {
         const text = write(plan, style);
         expect(fastParsePlanText(text)).toBeDefined();
+        // JSON takes the JSON road (JSON.parse and a scan), not js-yaml's.
+        if (style.kind.startsWith("json")) expect(fastParseJsonPlanText(text)).toBeDefined();
         const reference = expectSameAsReference(text, style.kind.startsWith("json") ? "plan.json" : "plan.yaml");
         expect(reference).toHaveProperty("plan");
       }),
@@ -283,6 +286,39 @@ describe("fast plan reading", () => {
     ];
     for (const text of corners) expectSameAsReference(text);
     expect(fastParsePlanText(base)).toBeDefined();
+  });
+
+  it("agrees with the reference on JSON corners", () => {
+    const base = '{"name": "x", "cluster": {"nodes": [{"memory": "8Gi", "cpu": 4}]}, "phases": [{"name": "p", "services": ["a"]}], "services": {"a": {"memory": "1Gi", "cpu": 1, "replicas": 1}}}\n';
+    const corners = [
+      base,
+      base.replace('"name": "x"', '"name": "x", "name": "y"'),
+      base.replace('"name": "x"', '"name"\n: "x"'),
+      base.replace('"name": "x"', '"name":"x"'),
+      base.replace('"name": "x"', '"name": "a\\/b \\u00e9 \\ud83d\\ude00 \\n"'),
+      base.replace('"replicas": 1', '"replicas": -0'),
+      base.replace('"replicas": 1', '"replicas": 1E400'),
+      base.replace('"replicas": 1', '"replicas": 1.0'),
+      base.replace('"replicas": 1', '"replicas": 12345678901234567890'),
+      base.replace('"replicas": 1', '"replicas": null'),
+      base.replace('"replicas": 1', '"replicas": true'),
+      base.replace('"a": {"memory"', '"__proto__": {"memory"'),
+      base.replace('"replicas": 1', '"<<": {"port": 80}'),
+      base.replace('"replicas": 1', `"${"k".repeat(1100)}": 1`),
+      base.replace('"replicas": 1', '"replicas": 1,'),
+      base.replace('"x"', '"x\u0085"'),
+      base.replace('"x"', '"x\u2028"'),
+      base.replaceAll(": ", ":\n"),
+      base.replaceAll(", ", ",\n"),
+      base.replaceAll("{", "{\n").replaceAll("}", "\n}"),
+      `  ${base}`,
+      `${base}   \n\n`,
+      `${base}{}`,
+      "{}",
+      '{"a": [[[[[[1]]]]]]}',
+    ];
+    for (const text of corners) expectSameAsReference(text, "plan.json");
+    expect(fastParseJsonPlanText(base)).toBeDefined();
   });
 
   it("reads the example plans and test fixtures exactly as the reference does", () => {
