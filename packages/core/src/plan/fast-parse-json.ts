@@ -13,20 +13,14 @@
  * from JSON's (every number and literal is re-resolved from its source).
  */
 import { resolveCoreScalar } from "./core-scalar.js";
+import { CH_DQUOTE, CH_LF, CH_SPACE, DECLINE, decline } from "./decline.js";
 import { lineStartsOf } from "./line-index.js";
 import { type TextIndex, TextIndexBuilder } from "./text-index.js";
 
 /** Characters that are not the same thing to YAML and to JSON, or that YAML does not print. */
 const NOT_PLAIN_JSON = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
-const DECLINE = new Error("fast-parse-json: declined");
-function decline(): never {
-  throw DECLINE;
-}
-
-const CH_SPACE = 0x20;
-const CH_LF = 0x0a;
-const CH_QUOTE = 0x22;
+const CH_QUOTE = CH_DQUOTE;
 const CH_BACKSLASH = 0x5c;
 
 class JsonIndexer {

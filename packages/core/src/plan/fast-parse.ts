@@ -19,26 +19,16 @@
  */
 import { CORE_SCHEMA, load } from "js-yaml";
 import { resolveCoreScalar } from "./core-scalar.js";
+import { CH_CR, CH_DQUOTE, CH_LF, CH_SPACE, DECLINE, decline } from "./decline.js";
 import { fastParseJsonPlanText } from "./fast-parse-json.js";
 import { lineStartsOf } from "./line-index.js";
 import { MAPPING, NO_KIND, ParseEvents, SCALAR, SEQUENCE } from "./parse-events.js";
 import { type TextIndex, TextIndexBuilder } from "./text-index.js";
 
-/** Thrown inside this module when the text is not one we can vouch for. */
-const DECLINE = new Error("fast-parse: declined");
-
-function decline(): never {
-  throw DECLINE;
-}
-
 export { resolveCoreScalar } from "./core-scalar.js";
 
-const CH_SPACE = 0x20;
-const CH_LF = 0x0a;
-const CH_CR = 0x0d;
 const CH_HASH = 0x23;
 const CH_COLON = 0x3a;
-const CH_DQUOTE = 0x22;
 const CH_SQUOTE = 0x27;
 
 /** Characters that may stand between scalars: block/flow indicators (comments handled apart). */
