@@ -257,6 +257,30 @@ class PlanTextIndexer {
   }
 }
 
+/** V8 makes a string of 13 characters or more cut from another a view of it (a SlicedString). */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * js-yaml reads a copy of the text it is given (it appends a terminator), and long scalars are
+ * views into that copy: one `image:` kept in the plan kept the whole copy alive (65 MB for a
+ * 100,000-service plan). Each long string value is replaced by one that owns its characters
+ * (concatenating and cutting flattens into a new string just one character longer).
+ */
+function detachStrings(root: unknown): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    const holder = node as Record<string, unknown>;
+    for (const key in holder) {
+      const value = holder[key];
+      if (typeof value === "string") {
+        if (value.length >= SLICE_MIN_LENGTH) holder[key] = `${value}\u0000`.slice(0, -1);
+      } else if (value !== null && typeof value === "object") stack.push(value);
+    }
+  }
+}
+
 export interface FastParsed {
   /** The document's value, as the `yaml` package's `toJS()` would give it. */
   value: Record<string, unknown>;
@@ -300,6 +324,7 @@ export function fastParsePlanText(text: string): FastParsed | undefined {
     const root = indexer.node(0);
     const rootStart = indexer.lastStart;
     indexer.checkEnd();
+    detachStrings(value);
     return { value: value as Record<string, unknown>, index: indexer.index.finish(root, rootStart, lineStartsOf(text)) };
   } catch (error) {
     if (error === DECLINE) return undefined;
