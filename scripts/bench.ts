@@ -162,6 +162,8 @@ if (want("scale")) {
       { kind: "star", services: 2_000, goal: undefined, what: '2,000 services all on dependsOn: "*" (one batch)' },
       { kind: "star", services: 40_000, goal: "near-linear", what: '40,000 services all on dependsOn: "*" (one batch)' },
       { kind: "plain", services: 100_000, goal: "peak RSS < 1024 MiB", what: "100,000 services (generated, 1,000 nodes)" },
+      { kind: "rich", services: 100_000, goal: "peak RSS < 1024 MiB", what: "100,000 services with image, env, strategy (YAML)" },
+      { kind: "rich-json", services: 100_000, goal: "peak RSS < 1024 MiB", what: "100,000 services with image, env, strategy (JSON, indented)" },
     ];
     for (const c of cases) {
       const file = `${dir}/${c.kind}-${c.services}.yaml`;
@@ -175,20 +177,27 @@ if (want("scale")) {
         results.map((r) => r.checkMs),
         "ms",
         c.goal,
-        `${last.findings.toLocaleString("en")} findings; peak RSS ${peak.toFixed(0)} MiB (${last.readRssMiB.toFixed(0)} MiB after reading)`,
+        `${last.findings.toLocaleString("en")} findings; peak RSS ${peak.toFixed(0)} MiB (${last.readRssMiB.toFixed(0)} MiB after reading); ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB plan`,
       );
     }
     // The same 100,000-service plan through `opdeploy check` as users run it (bundled CLI, output
     // formatted and written; JSON and SARIF also place every fix in the text).
-    for (const format of ["text", "json", "sarif"]) {
+    const endToEnd = [
+      ["plain", "text"],
+      ["plain", "json"],
+      ["plain", "sarif"],
+      ["rich", "text"],
+      ["rich-json", "text"],
+    ];
+    for (const [kind, format] of endToEnd) {
       const runs = quick ? 1 : 3;
       const results = Array.from({ length: runs }, () => {
-        const child = spawnSync(process.execPath, [`${root}scripts/bench/peak-rss.mjs`, `${cliCopy}/opdeploy.mjs`, "check", `${dir}/plain-100000.yaml`, "-f", format], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
+        const child = spawnSync(process.execPath, [`${root}scripts/bench/peak-rss.mjs`, `${cliCopy}/opdeploy.mjs`, "check", `${dir}/${kind}-100000.yaml`, "-f", format!], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 });
         const lastLine = child.stderr.trim().split("\n").at(-1) ?? "{}";
         return JSON.parse(lastLine) as { ms: number; maxRssMiB: number };
       });
       const peak = Math.max(...results.map((r) => r.maxRssMiB));
-      record(`cli: opdeploy check -f ${format}, 100,000 services (end to end)`, results.map((r) => r.ms), "ms", "peak RSS < 1024 MiB", `peak RSS ${peak.toFixed(0)} MiB (median ${median(results.map((r) => r.maxRssMiB)).toFixed(0)})`);
+      record(`cli: opdeploy check -f ${format}, 100,000 services, ${kind} (end to end)`, results.map((r) => r.ms), "ms", "peak RSS < 1024 MiB", `peak RSS ${peak.toFixed(0)} MiB (median ${median(results.map((r) => r.maxRssMiB)).toFixed(0)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

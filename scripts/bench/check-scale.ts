@@ -5,17 +5,20 @@
  *   check-scale.ts check <file>                      reads and checks it as `opdeploy check` does;
  *                                                    prints {readMs, checkMs, findings, readRssMiB (peak after reading), maxRssMiB}
  *
- * kinds: plain (generate-plan.ts); unknown (every service also depends on one name that is not a
+ * kinds: plain (generate-plan.ts); rich and rich-json (the same with an image, a pull policy,
+ * four environment variables and a strategy per service; JSON indented by four); unknown (every service also depends on one name that is not a
  * service, on the one before it in the same batch, and has no validation: every service has
  * findings); star (every service depends on "*", all in one batch). The plan is written by a
  * separate process so that generating it does not count towards check's memory.
  */
 import { writeFileSync } from "node:fs";
 import { checkPlanDocument, readPlanDocument } from "@openpolicy/core";
-import { generatePlanYaml } from "./generate-plan.js";
+import { generatePlan, generatePlanYaml } from "./generate-plan.js";
 
 export function scalePlanYaml(kind: string, services: number): string {
   if (kind === "plain") return generatePlanYaml({ services, nodes: Math.max(1, services / 100) });
+  if (kind === "rich") return generatePlanYaml({ services, nodes: Math.max(1, services / 100), rich: true });
+  if (kind === "rich-json") return JSON.stringify(generatePlan({ services, nodes: Math.max(1, services / 100), rich: true }), null, 4);
   const lines = ["name: scale", "cluster:", "  nodes:", `    - { count: ${Math.max(1, services / 100)}, memory: 64Gi, cpu: "64", pods: 250 }`, "phases:"];
   lines.push("  - name: all", "    services:");
   for (let i = 0; i < services; i++) lines.push(`      - s${i}`);

@@ -13,9 +13,15 @@ export interface GeneratedPlanOptions {
   batchSize?: number;
   /** Batches per phase. */
   batchesPerPhase?: number;
+  /** Also an image, a pull policy, four environment variables and a rolling-update strategy per service. */
+  rich?: boolean;
 }
 
 export function generatePlanYaml(options: GeneratedPlanOptions): string {
+  return stringify(generatePlan(options));
+}
+
+export function generatePlan(options: GeneratedPlanOptions): Record<string, unknown> {
   const replicas = options.replicas ?? 1;
   const batchSize = options.batchSize ?? 50;
   const batchesPerPhase = options.batchesPerPhase ?? 4;
@@ -44,6 +50,14 @@ export function generatePlanYaml(options: GeneratedPlanOptions): string {
       validate: { http: "/healthz" },
       usage: { memory: "48Mi", cpu: "20m" },
       startup: `${5 + (i % 20)}s`,
+      ...(options.rich
+        ? {
+            image: `registry.example.com/platform/${name}:1.4.${i % 10}`,
+            imagePullPolicy: "IfNotPresent",
+            env: { LOG_LEVEL: "info", DATABASE_URL: "postgres://db:5432/app", REDIS_URL: "redis://cache:6379", FEATURE_FLAGS: "a,b,c" },
+            rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 },
+          }
+        : {}),
     };
   });
   const phases = [];
@@ -62,5 +76,5 @@ export function generatePlanYaml(options: GeneratedPlanOptions): string {
     phases,
     services,
   };
-  return stringify(plan);
+  return plan;
 }
