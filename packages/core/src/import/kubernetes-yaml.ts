@@ -79,6 +79,8 @@ function configurationStrings(workload: ManifestObject, configMaps: Map<string, 
 export const DEPENDS_ON_ANNOTATION = "opdeploy.io/depends-on";
 
 function inferDependencies(sink: NoteSink, workloads: ManifestObject[], services: ManifestObject[], byName: Map<ManifestObject, ImportedService>, configMaps: Map<string, ManifestObject>): void {
+  const importedNames = [...byName.values()].map((s) => s.name);
+  const importedSet = new Set(importedNames);
   for (const workload of workloads) {
     const service = byName.get(workload);
     if (!service) continue;
@@ -88,8 +90,11 @@ function inferDependencies(sink: NoteSink, workloads: ManifestObject[], services
     if (typeof declared === "string") {
       const location = workload.locate(["metadata", "annotations", DEPENDS_ON_ANNOTATION]);
       for (const name of declared.split(",").map((d) => d.trim()).filter(Boolean)) {
-        const target = [...byName.values()].find((s) => s.name === name);
-        if (target && addDependency(service, target.name)) sink.add(location.file, location.line, "inferred", `${service.name} depends on ${target.name}: annotation ${DEPENDS_ON_ANNOTATION}`, service.name);
+        // "*" (written as the plan wrote it) is every other service of the input.
+        const targets = name === "*" ? importedNames.filter((other) => other !== service.name) : importedSet.has(name) ? [name] : [];
+        for (const target of targets) {
+          if (addDependency(service, target)) sink.add(location.file, location.line, "inferred", `${service.name} depends on ${target}: annotation ${DEPENDS_ON_ANNOTATION}${name === "*" ? ' ("*")' : ""}`, service.name);
+        }
       }
     }
     const outside = new Set<string>();

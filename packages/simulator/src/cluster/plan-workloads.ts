@@ -79,6 +79,11 @@ export function defaultPlanWorkloads(): WorkloadSource {
   return shared;
 }
 
+/** The expanded list for the rehearsal, and the list as written ("*" kept) for the annotation. */
+function dependencies(service: Service): { dependsOn: readonly string[]; dependsOnWritten: readonly string[] } {
+  return { dependsOn: service.dependsOn, dependsOnWritten: service.dependsOnAll ? [...service.dependsOnNamed, "*"] : service.dependsOn };
+}
+
 function buildSpec({ files, userObjects }: Rendered, service: Service, namespace: string, owner: string): WorkloadSpec {
   const expected = { startupSeconds: service.startupSeconds, usage: { memory: service.usage.memory, cpu: service.usage.cpu } };
   const own = files.get(serviceManifestPath(service.name));
@@ -86,14 +91,14 @@ function buildSpec({ files, userObjects }: Rendered, service: Service, namespace
     // Shared: the connections ConfigMap, and the PriorityClass the pods name (if any).
     const priorityClass = (files.get(PRIORITY_CLASSES_FILE) ?? []).filter((o) => o.value === service.priority);
     const shared = [...(files.get(CONNECTIONS_FILE_NAME) ?? []), ...priorityClass];
-    return workloadFromObjects({ name: service.name, objects: own, shared, expected, dependsOn: service.dependsOn, owner });
+    return workloadFromObjects({ name: service.name, objects: own, shared, expected, ...dependencies(service), owner });
   }
   const users = userObjects.get(service.name);
   if (users) {
     for (const object of users) object.metadata = { ...object.metadata, namespace };
-    return workloadFromObjects({ name: service.name, objects: users, shared: [], expected, dependsOn: service.dependsOn, owner });
+    return workloadFromObjects({ name: service.name, objects: users, shared: [], expected, ...dependencies(service), owner });
   }
   // The user's files were not given: minimal objects from the plan's figures.
   const minimal = renderWorkloadSpec(workloadFromService(service), namespace);
-  return workloadFromObjects({ name: service.name, objects: minimal.objects, shared: minimal.shared, expected, dependsOn: service.dependsOn, owner });
+  return workloadFromObjects({ name: service.name, objects: minimal.objects, shared: minimal.shared, expected, ...dependencies(service), owner });
 }

@@ -25,6 +25,12 @@ export interface WorkloadObjects {
   shared: readonly KubernetesObject[];
   expected: WorkloadSpec["expected"];
   dependsOn: readonly string[];
+  /**
+   * The dependencies as the plan wrote them, for the annotation: `"*"` stays `"*"` (n services on
+   * "*" would otherwise write n names on each workload, past Kubernetes' 256 KiB annotation limit
+   * at a few tens of thousands of services). `dependsOn` when absent.
+   */
+  dependsOnWritten?: readonly string[];
   /** Plan slug stamped on every object as opdeploy.io/plan (not on the pod template: no pod rolls for it). */
   owner?: string;
 }
@@ -76,7 +82,8 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
   if (!workload) throw new ClusterError(`${input.name}: its objects hold no Deployment or StatefulSet`);
   // The plan's dependencies travel with the workload (not its pod template: no pod rolls for
   // them), so `opdeploy snapshot`/`import` of a deployed namespace gives them back.
-  if (input.dependsOn.length > 0) workload.metadata.annotations = { ...(workload.metadata.annotations ?? {}), [DEPENDS_ON_ANNOTATION]: input.dependsOn.join(",") };
+  const written = input.dependsOnWritten ?? input.dependsOn;
+  if (written.length > 0) workload.metadata.annotations = { ...(workload.metadata.annotations ?? {}), [DEPENDS_ON_ANNOTATION]: written.join(",") };
   const spec = (workload.spec ?? {}) as Json;
   const template = (spec.template ?? {}) as Json;
   const podSpec = (template.spec ?? {}) as Json;

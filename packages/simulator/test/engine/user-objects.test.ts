@@ -139,4 +139,29 @@ describe("dependencies travel with the objects", () => {
     const imported = importSources([{ file: "live.yaml", text }]);
     expect(imported.plan.services.get("api")?.dependsOn).toEqual(["db"]);
   });
+
+  it('"*" is written as "*" (not every name: Kubernetes caps annotations at 256 KiB), and import reads it back', async () => {
+    const { importSources, parsePlanText } = await import("@openpolicy/core");
+    const plan = parsePlanText(
+      [
+        "name: shop",
+        "cluster: { nodes: [{ memory: 8Gi, cpu: 4 }] }",
+        "phases: [{ name: all, services: [db, api, gateway] }]",
+        "services:",
+        "  db: { memory: 128Mi, cpu: 100m, port: 5432, validate: none }",
+        "  api: { memory: 64Mi, cpu: 50m, port: 8080, dependsOn: [db], validate: none }",
+        '  gateway: { memory: 64Mi, cpu: 50m, port: 8081, dependsOn: [db, "*"], validate: none }',
+        "",
+      ].join("\n"),
+      "shop.yaml",
+    );
+    const gateway = plan.services.get("gateway")!;
+    const spec = planWorkloads()(plan, gateway);
+    expect(spec.objects!.find((o) => o.kind === "Deployment")!.metadata.annotations?.["opdeploy.io/depends-on"]).toBe("db,*");
+    // The rehearsal still sees every dependency.
+    expect(spec.dependsOn).toEqual(["db", "api"]);
+    const objects = [...plan.services.values()].flatMap((s) => planWorkloads()(plan, s).objects!);
+    const imported = importSources([{ file: "live.yaml", text: objects.map((o) => JSON.stringify(o)).join("\n---\n") }]);
+    expect(imported.plan.services.get("gateway")?.dependsOn).toEqual(["db", "api"]);
+  });
 });
