@@ -96,6 +96,9 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
   }
 
   const diff = await clusterDiff(inputs, headDocument);
+  // Fixes placed in the plan text, as `opdeploy check -f json|sarif` places them (code scanning
+  // offers SARIF fixes as suggestions).
+  const fixRegions = headDocument.locateEdit ? { locate: headDocument.locateEdit } : {};
   const counts = countFindings(head.findings);
   const verdict = verdictOf(head);
   const directory = outputDirectory(displayName);
@@ -117,7 +120,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
       plan: displayName,
       mode: inputs.mode,
       verdict,
-      ...findingsToJson(head.findings),
+      ...findingsToJson(head.findings, fixRegions),
       totals: head.totals,
       ...(head.simulation ? { simulation: head.simulation } : {}),
       ...(head.risk ? { risk: head.risk } : {}),
@@ -126,7 +129,7 @@ async function dryRun(inputs: ActionInputs, run: DryRunContext): Promise<void> {
         ? { sha: pullRequest?.baseSha, ...findingsToJson(baseAnalysis.findings), verdict: verdictOf(baseAnalysis) }
         : { sha: pullRequest?.baseSha ?? null, unreadable: base && "unreadable" in base ? base.unreadable : "no base revision (not a pull request event)" },
     },
-    sarif: findingsToSarif(head.findings, { toolVersion: VERSION, baseDirectory: workspace }),
+    sarif: findingsToSarif(head.findings, { toolVersion: VERSION, baseDirectory: workspace, ...fixRegions }),
     markdown: composeReport(fullMarkdown, baseNote, footer(inputs, true)),
   });
 

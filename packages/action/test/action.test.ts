@@ -83,6 +83,11 @@ describe("pull-request dry run", () => {
     const sarif = JSON.parse(await readFile(first.outputs.sarif!, "utf8"));
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(PLAN_PATH);
+    // Fixes are placed in the plan text, as `opdeploy check -f sarif` places them: the port move.
+    const portFix = sarif.runs[0].results.find((r: { ruleId: string; fixes?: unknown[] }) => r.ruleId === "port-conflict" && r.fixes)?.fixes[0];
+    expect(portFix.artifactChanges[0].artifactLocation.uri).toBe(PLAN_PATH);
+    expect(portFix.artifactChanges[0].replacements[0].deletedRegion.startLine).toBeGreaterThan(1);
+    expect(portFix.artifactChanges[0].replacements[0].insertedContent.text).toMatch(/^\d+$/);
 
     // Annotations on the plan file's lines, titled by rule.
     expect(first.stdout).toMatch(new RegExp(`^::error title=dependency-cycle,file=${PLAN_PATH},line=\\d+,col=\\d+::`, "m"));
