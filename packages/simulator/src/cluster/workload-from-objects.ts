@@ -70,6 +70,19 @@ function priorityOf(podSpec: Json, shared: readonly KubernetesObject[]): number 
   return typeof found?.value === "number" ? found.value : 0;
 }
 
+/**
+ * The pod's preemptionPolicy: the pod spec's own, else its PriorityClass's (the Priority admission
+ * plugin copies it onto the pod, plugin/pkg/admission/priority/admission.go), else the API default.
+ */
+function preemptionPolicyOf(podSpec: Json, shared: readonly KubernetesObject[]): "PreemptLowerPriority" | "Never" {
+  const own = podSpec.preemptionPolicy;
+  if (own === "Never" || own === "PreemptLowerPriority") return own;
+  const name = podSpec.priorityClassName;
+  if (typeof name !== "string") return "PreemptLowerPriority";
+  const found = shared.find((o) => o.kind === "PriorityClass" && o.metadata.name === name) as Json | undefined;
+  return found?.preemptionPolicy === "Never" ? "Never" : "PreemptLowerPriority";
+}
+
 export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
   const objects = structuredClone(input.objects) as KubernetesObject[];
   const shared = structuredClone(input.shared) as KubernetesObject[];
@@ -115,6 +128,7 @@ export function workloadFromObjects(input: WorkloadObjects): WorkloadSpec {
       typeof podSpec.terminationGracePeriodSeconds === "number" ? podSpec.terminationGracePeriodSeconds : DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
     persistent: claim !== undefined,
     priority: priorityOf(podSpec, shared),
+    preemptionPolicy: preemptionPolicyOf(podSpec, shared),
     dependsOn: [...input.dependsOn],
     expected: { startupSeconds: input.expected.startupSeconds, usage: { ...input.expected.usage } },
     objects,

@@ -60,6 +60,12 @@ export interface WorkloadSpec {
   persistent: boolean;
   storage?: number;
   priority: number;
+  /**
+   * The pod's preemptionPolicy as the Priority admission plugin sets it (from its PriorityClass, or
+   * the pod spec's own): absent means PreemptLowerPriority, the API default. A plan's `priority:`
+   * renders a PriorityClass with `Never`, so only a user's own manifests make pods that preempt.
+   */
+  preemptionPolicy?: "PreemptLowerPriority" | "Never";
   /** Plan dependencies; the simulated cluster's latency/error model uses them. */
   dependsOn: string[];
   expected: { startupSeconds: number; usage: { memory: number; cpu: number } };
@@ -87,6 +93,9 @@ export function workloadFromService(service: Service): WorkloadSpec {
       usage: { memory: service.usage.memory, cpu: service.usage.cpu },
     },
   };
+  // The rendered PriorityClass says `preemptionPolicy: Never` (core render-manifests.ts); priority
+  // 0 names no class and keeps the API default.
+  if (service.priority !== 0) spec.preemptionPolicy = "Never";
   if (service.image !== undefined) spec.image = service.image;
   if (service.port !== undefined) spec.port = service.port;
   if (service.storage !== undefined) spec.storage = service.storage;
@@ -111,6 +120,8 @@ export function templateHash(spec: WorkloadSpec): string {
     pull: spec.imagePullPolicy ?? "",
     grace: spec.terminationGracePeriodSeconds,
     priority: spec.priority,
+    // Only when set, so specs without a policy keep the hashes they always had.
+    ...(spec.preemptionPolicy === undefined ? {} : { preemption: spec.preemptionPolicy }),
     persistent: spec.persistent,
     // `expected` (usage, start-up time) is deliberately left out: it describes the software, not
     // the pod template, so changing only those figures rolls no pod — as in Kubernetes, where the
@@ -141,6 +152,7 @@ export function sameWorkloadSpec(a: WorkloadSpec, b: WorkloadSpec): boolean {
     a.progressDeadlineSeconds === b.progressDeadlineSeconds &&
     a.storage === b.storage &&
     a.dependsOn.join(",") === b.dependsOn.join(",") &&
+    (a.preemptionPolicy ?? "PreemptLowerPriority") === (b.preemptionPolicy ?? "PreemptLowerPriority") &&
     templateHash(a) === templateHash(b)
   );
 }

@@ -14,6 +14,8 @@ export class SimContext {
   readonly workloads = new Map<string, SimWorkload>();
   /** Pods waiting for the scheduler, in creation order. */
   pending: SimPod[] = [];
+  /** Pending pods with a nominated node: the scheduler's nominator (pkg/scheduler/backend/queue nominator.go). */
+  readonly nominated = new Set<SimPod>();
   scheduleQueued = false;
   evictionQueued = false;
   usageTickQueued = false;

@@ -145,6 +145,8 @@ export function containerExited(ctx: SimContext, pod: SimPod, reason: "OOMKilled
 export function podGone(ctx: SimContext, pod: SimPod): void {
   pod.gone = true;
   pod.containerRunning = false;
+  pod.nominatedNode = undefined;
+  ctx.nominated.delete(pod);
   pod.ready = false;
   ctx.growingPods.delete(pod);
   const node = pod.node;

@@ -2,20 +2,32 @@
  * The scheduler (pkg/scheduler): core's scheduling cycle over the simulated nodes, the pending
  * queue's passes, binding, and the condition taints the scheduler sees.
  */
-import { lowerPriorityPods, MEMORY_PRESSURE_TAINT, scheduleOne, UNREACHABLE_TAINT, type SchedulingPod } from "@openpolicy/core";
+import { fitsNode, lowerPriorityPods, MEMORY_PRESSURE_TAINT, scheduleOne, UNREACHABLE_TAINT } from "@openpolicy/core";
 import type { SimContext } from "./context.js";
+import { preempt, schedulingPodOf, setNominated, withNominatedPods } from "./preemption.js";
 import { CONTAINER_START_SECONDS, type SimNode, type SimPod } from "./sim-types.js";
 
-/** core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. */
+/**
+ * core's scheduling cycle (filter, score, selectHost) for the pod over the simulated nodes. A pod
+ * with a nominated node tries that node alone first (schedule_one.go evaluateNominatedNode). While
+ * pods are nominated, the nodes are filtered with those of equal or higher priority counted in
+ * (`withNominatedPods`); core scores the same views, so only then scoring counts them too
+ * (upstream scores without them), which can change the choice among feasible nodes, not feasibility.
+ */
 export function scheduleCycle(ctx: SimContext, pod: SimPod): { node?: SimNode | undefined; message?: string | undefined } {
-  const schedulingPod: SchedulingPod = { request: pod.request, priority: pod.spec.priority };
+  const schedulingPod = schedulingPodOf(pod);
+  const nominated = pod.nominatedNode;
+  if (nominated && fitsNode(schedulingPod, withNominatedPods(ctx, pod, nominated))) return { node: nominated };
   const key = spreadKey(pod);
-  return scheduleOne(schedulingPod, ctx.nodeList, {
+  const nodes = ctx.nominated.size === 0 ? ctx.nodeList : ctx.nodeList.map((node) => withNominatedPods(ctx, pod, node));
+  const result = scheduleOne(schedulingPod, nodes, {
     random: ctx.tieBreak,
     victimsOn: (node, priority) => lowerPriorityPods([...node.pods].map((p) => ({ priority: p.spec.priority, request: p.request })), priority),
     rotation: ctx.rotation,
     matchingPodsOn: (node) => node.spread.get(key) ?? 0,
   });
+  // A view answers for its node: bind the node itself.
+  return result.node ? { node: ctx.nodeList[result.node.index]! } : result;
 }
 
 /**
@@ -54,8 +66,8 @@ export function refreshTaints(node: SimNode): void {
 /**
  * One scheduling pass over the pending pods, higher priority first, then oldest first (the
  * active queue's ordering, pkg/scheduler/framework/plugins/queuesort). Pods that do not fit
- * stay Pending with a FailedScheduling event (recorded again only when the message changes)
- * and are retried whenever resources are freed.
+ * go to DefaultPreemption (preemption.ts) and stay Pending with a FailedScheduling event (recorded
+ * again only when the message changes); they are retried whenever resources are freed.
  */
 export function schedulePending(ctx: SimContext): void {
   if (ctx.pending.length === 0) return;
@@ -64,11 +76,12 @@ export function schedulePending(ctx: SimContext): void {
   queue.sort((a, b) => b.spec.priority - a.spec.priority || a.createdAt - b.createdAt);
   for (const pod of queue) {
     if (pod.gone || pod.terminating || pod.node) continue;
-    const { node, message } = scheduleCycle(ctx, pod);
+    const { node, message: cycleMessage } = scheduleCycle(ctx, pod);
     if (node) {
       bind(ctx, pod, node, true);
       continue;
     }
+    const message = preempt(ctx, pod) ?? cycleMessage;
     if (!pod.unschedulable || pod.message !== message) {
       ctx.record("Warning", "FailedScheduling", `Pod/${pod.name}`, message!, pod.workload.name);
     }
@@ -82,6 +95,8 @@ export function schedulePending(ctx: SimContext): void {
 
 export function bind(ctx: SimContext, pod: SimPod, node: SimNode, withEvents: boolean): void {
   pod.node = node;
+  pod.boundAt = ctx.t;
+  setNominated(ctx, pod, undefined);
   pod.unschedulable = false;
   pod.reason = undefined;
   pod.message = undefined;

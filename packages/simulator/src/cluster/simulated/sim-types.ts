@@ -102,6 +102,15 @@ export interface SimPod {
   reason: string | undefined;
   message: string | undefined;
   unschedulable: boolean;
+  /**
+   * status.nominatedNodeName: the node this pod preempted on, where it waits for its victims to go
+   * (the scheduler tries it first); cleared once bound.
+   */
+  nominatedNode: SimNode | undefined;
+  /** Deleted by the scheduler's preemption (the DisruptionTarget condition, reason PreemptionByScheduler). */
+  preempted: boolean;
+  /** status.startTime: when the kubelet took the pod (binding here); MoreImportantPod reads it. */
+  boundAt: number;
   epoch: number;
   request: Res;
   nonZero: Res;
