@@ -75,7 +75,7 @@ describe("per-node fit in check", () => {
     expect(report.unschedulable.size).toBe(0);
   });
 
-  it("a lower-priority pod on the node: the preemption part gives the reasons left once it is gone", () => {
+  it("a plan's own priority never preempts (its PriorityClass says Never): the preemption part says so", () => {
     const plan = planBuilder()
       .cluster({ nodes: 1, memory: 2 * Gi, cpu: 4000 })
       .service("low", { memory: 1 * Gi })
@@ -84,13 +84,11 @@ describe("per-node fit in check", () => {
       .phase("two", { batches: [["high"]] })
       .build();
     plan.services.get("high")!.priority = 1000;
-    // default_preemption.go SelectVictimsOnNode: without the victim the pod still does not fit,
-    // so the filter's status is the node's preemption reason.
+    // render/ gives every non-zero priority a PriorityClass with preemptionPolicy: Never, and
+    // default_preemption.go PodEligibleToPreemptOthers refuses such a pod before looking at nodes.
     const report = fitPlan(plan);
-    expect(report.unschedulable.get("high")).toContain("1 No preemption victims found for incoming pod..");
-    expect(report.firstPending?.message).toBe(
-      "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 Insufficient memory..",
-    );
+    expect(report.unschedulable.get("high")).toContain("preemption: not eligible due to preemptionPolicy=Never.");
+    expect(report.firstPending?.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: not eligible due to preemptionPolicy=Never.");
   });
 
   it("a stock kubelet keeps 100Mi for hard eviction: a 4Gi node has 3,996Mi allocatable unless reserved says otherwise", () => {

@@ -58,7 +58,8 @@ export interface FitReport {
 }
 
 function servicePods(service: Service, count: number): PackedPod[] {
-  const pod: PackedPod = { owner: service.name, request: servicePodRequest(service), priority: service.priority };
+  // A plan's non-zero priority renders a PriorityClass with preemptionPolicy Never (render/).
+  const pod: PackedPod = { owner: service.name, request: servicePodRequest(service), priority: service.priority, ...(service.priority !== 0 ? { preemptionPolicy: "Never" as const } : {}) };
   return Array.from({ length: count }, () => pod);
 }
 

@@ -31,6 +31,11 @@ export interface SchedulingNode {
 export interface SchedulingPod {
   readonly request: ResourcePair;
   readonly priority: number;
+  /**
+   * The pod's preemptionPolicy (from its PriorityClass); absent is the API default,
+   * PreemptLowerPriority. Only the FailedScheduling text depends on it here.
+   */
+  readonly preemptionPolicy?: "PreemptLowerPriority" | "Never";
   /** Taint keys the pod tolerates. */
   readonly tolerations?: readonly string[];
 }

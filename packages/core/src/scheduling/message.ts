@@ -40,6 +40,16 @@ export function fitErrorMessage(nodeCount: number, reasonsPerNode: Iterable<read
 }
 
 /**
+ * The message for a pod whose preemptionPolicy is Never: DefaultPreemption's
+ * PodEligibleToPreemptOthers refuses before looking at any node (default_preemption.go), so the
+ * preemption part is its reason, e.g. `0/1 nodes are available: 1 Insufficient cpu. preemption: not
+ * eligible due to preemptionPolicy=Never.`
+ */
+export function notEligibleMessage(reasonsPerNode: readonly (readonly string[])[]): string {
+  return `${fitErrorMessage(reasonsPerNode.length, reasonsPerNode)} preemption: not eligible due to preemptionPolicy=Never.`;
+}
+
+/**
  * The whole message. A node where preemption would make room (lower-priority victims whose removal
  * lets the pod fit) is not modelled — we never preempt — and adds no reason to the preemption part.
  */

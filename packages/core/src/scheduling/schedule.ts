@@ -4,7 +4,7 @@
  * cluster, `check` and the planner all place pods through this function.
  */
 import { filterNode, fitsNode, type SchedulingNode, type SchedulingPod } from "./filter.js";
-import { failedSchedulingMessage, type PreemptionVerdict } from "./message.js";
+import { failedSchedulingMessage, notEligibleMessage, type PreemptionVerdict } from "./message.js";
 import type { ResourcePair } from "./pod-request.js";
 import { DEFAULT_SCORE_WEIGHTS, resourceScore, topologySpreadScores } from "./score.js";
 
@@ -106,6 +106,7 @@ function selectHost<N extends SchedulingNode>(pod: SchedulingPod, feasible: read
 }
 
 function unschedulableMessage<N extends SchedulingNode>(pod: SchedulingPod, nodes: readonly N[], victimsOn: ScheduleOptions<N>["victimsOn"]): string {
+  if (pod.preemptionPolicy === "Never") return notEligibleMessage(nodes.map((node) => filterNode(pod, node).reasons));
   const preemption: PreemptionVerdict[] = nodes.map((node) => {
     const verdict = filterNode(pod, node);
     const victims = verdict.unresolvable || !victimsOn ? { pods: 0, requested: { cpu: 0, memory: 0 } } : victimsOn(node, pod.priority);

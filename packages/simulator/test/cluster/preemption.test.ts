@@ -101,12 +101,22 @@ describe("preemption in the simulated cluster", () => {
     expect(created.t).toBe(t0);
   });
 
-  it("preemptionPolicy Never never preempts: the pod stays Pending with the scheduling cycle's message", async () => {
+  it("preemptionPolicy Never never preempts: the pod stays Pending, and the preemption part says why", async () => {
     const { c } = await twoNodesFull();
     const { pod: polite, preempted } = await applyStuck(c, pod("polite", 800, 1000, { preemptionPolicy: "Never" }));
     expect(polite.phase).toBe("Pending");
-    // Each node would fit it without its lower-priority pod, so the preemption part lists no reason.
-    expect(polite.message).toBe("0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: ..");
+    // default_preemption.go PodEligibleToPreemptOthers refuses before looking at any node.
+    expect(polite.message).toBe("0/2 nodes are available: 2 Insufficient memory. preemption: not eligible due to preemptionPolicy=Never.");
+    expect(preempted).toEqual([]);
+  });
+
+  it("lower-priority pods that would not make room are no candidates: the preemption part gives what is left without them", async () => {
+    const c = cluster(1);
+    place(c, pod("low", 300, 0));
+    const { pod: big, preempted } = await applyStuck(c, pod("big", 1200, 1000));
+    // SelectVictimsOnNode: without every lower-priority pod the pod still does not fit, so the
+    // node's status is the filter's reason again.
+    expect(big.message).toBe("0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 Insufficient memory..");
     expect(preempted).toEqual([]);
   });
 

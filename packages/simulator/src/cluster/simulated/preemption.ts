@@ -27,7 +27,7 @@ interface Candidate {
 }
 
 export function schedulingPodOf(pod: SimPod): SchedulingPod {
-  return { request: pod.request, priority: pod.spec.priority };
+  return { request: pod.request, priority: pod.spec.priority, ...(pod.spec.preemptionPolicy ? { preemptionPolicy: pod.spec.preemptionPolicy } : {}) };
 }
 
 /**
