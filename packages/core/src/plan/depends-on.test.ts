@@ -35,6 +35,13 @@ describe('dependencies on "*"', () => {
     expect(plan.services.get("s2")!.dependsOn).toEqual(["db"]);
   });
 
+  it("expand on a service frozen before they were read", () => {
+    const plan = starPlan(3);
+    const s1 = Object.freeze(plan.services.get("s1")!);
+    expect(s1.dependsOn).toEqual(["db", "s0", "s2"]);
+    expect(s1.dependsOn).toEqual(["db", "s0", "s2"]);
+  });
+
   it("are answered by dependsOnService without expanding", () => {
     const plan = starPlan(3);
     const s0 = plan.services.get("s0")!;

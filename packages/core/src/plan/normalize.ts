@@ -144,7 +144,12 @@ function expandDependencies(written: string | string[] | undefined): Pick<Servic
 
 /** `dependsOn` of a service on `"*"`, expanded when first read (see expandDependencies). */
 function expandStarLazily(service: Service, written: readonly string[], all: readonly string[]): void {
-  const settle = (value: string[]) => Object.defineProperty(service, "dependsOn", { value, writable: true, enumerable: true, configurable: true });
+  const settle = (value: string[]) => {
+    // A service frozen before its list was read keeps the getter (which then expands each time).
+    if (Object.isExtensible(service) && Object.getOwnPropertyDescriptor(service, "dependsOn")?.configurable) {
+      Object.defineProperty(service, "dependsOn", { value, writable: true, enumerable: true, configurable: true });
+    }
+  };
   Object.defineProperty(service, "dependsOn", {
     enumerable: true,
     configurable: true,
