@@ -11,6 +11,7 @@
  * here, after the batch's first pass, ordinal by ordinal.
  */
 import type { Plan, Service } from "../plan/model.js";
+import { PLAN_PREEMPTION_POLICY } from "../render/render-manifests.js";
 import { placeServices } from "../report/placement.js";
 import { fitsNode } from "../scheduling/filter.js";
 import { NodePacking, type PackedPod } from "../scheduling/packing.js";
@@ -58,8 +59,8 @@ export interface FitReport {
 }
 
 function servicePods(service: Service, count: number): PackedPod[] {
-  // A plan's non-zero priority renders a PriorityClass with preemptionPolicy Never (render/).
-  const pod: PackedPod = { owner: service.name, request: servicePodRequest(service), priority: service.priority, ...(service.priority !== 0 ? { preemptionPolicy: "Never" as const } : {}) };
+  // A plan's non-zero priority renders a PriorityClass with PLAN_PREEMPTION_POLICY (render/).
+  const pod: PackedPod = { owner: service.name, request: servicePodRequest(service), priority: service.priority, ...(service.priority !== 0 ? { preemptionPolicy: PLAN_PREEMPTION_POLICY } : {}) };
   return Array.from({ length: count }, () => pod);
 }
 

@@ -23,6 +23,11 @@ const NOT_PLAIN_JSON = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufe
 const CH_QUOTE = CH_DQUOTE;
 const CH_BACKSLASH = 0x5c;
 
+/** A character of a number or of `true`, `false`, `null`: `-+.`, digits, letters. */
+function isTokenCharacter(ch: number): boolean {
+  return ch === 0x2d || ch === 0x2b || ch === 0x2e || (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x61 && ch <= 0x7a);
+}
+
 class JsonIndexer {
   at = 0;
   /** The extent of the scalar read last by `value`. */
@@ -76,7 +81,7 @@ class JsonIndexer {
       const same = escaped ? JSON.parse(text.slice(start, this.at)) === value : this.at - start - 2 === value.length && text.startsWith(value, start + 1);
       if (!same) decline();
     } else {
-      while (this.at < text.length && /[-+.0-9a-zA-Z]/.test(text[this.at]!)) this.at++;
+      while (isTokenCharacter(text.charCodeAt(this.at))) this.at++;
       if (this.at === start || !Object.is(resolveCoreScalar(text.slice(start, this.at)), value)) decline();
     }
     this.scalarStart = start;
@@ -156,7 +161,7 @@ class JsonIndexer {
  * vouch for (the caller then tries the YAML roads).
  */
 export function fastParseJsonPlanText(text: string): { value: Record<string, unknown>; index: TextIndex } | undefined {
-  if (NOT_PLAIN_JSON.test(text) || text.includes("\r")) return undefined;
+  if (NOT_PLAIN_JSON.test(text)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);

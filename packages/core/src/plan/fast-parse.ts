@@ -21,6 +21,7 @@ import { CORE_SCHEMA, load } from "js-yaml";
 import { resolveCoreScalar } from "./core-scalar.js";
 import { CH_CR, CH_DQUOTE, CH_LF, CH_SPACE, DECLINE, decline } from "./decline.js";
 import { fastParseJsonPlanText } from "./fast-parse-json.js";
+import { detectPlanFormat } from "./plan-format.js";
 import { lineStartsOf } from "./line-index.js";
 import { MAPPING, NO_KIND, ParseEvents, SCALAR, SEQUENCE } from "./parse-events.js";
 import { type TextIndex, TextIndexBuilder } from "./text-index.js";
@@ -295,7 +296,7 @@ export interface FastParsed {
 export function fastParsePlanText(text: string): FastParsed | undefined {
   // (CR: LineCounter does not always count a CRLF line break where one would expect.)
   if (text.length === 0 || text.charCodeAt(0) === 0xfeff || text.includes("\t") || text.includes("\r")) return undefined;
-  if (/^\s*\{/.test(text)) {
+  if (detectPlanFormat(text) === "json") {
     const json = fastParseJsonPlanText(text);
     if (json !== undefined) return json;
   }
@@ -316,7 +317,7 @@ export function fastParsePlanText(text: string): FastParsed | undefined {
   } catch {
     return undefined;
   }
-  if (warned || events.unbalanced || events.open !== 0 || events.topCount !== 1) return undefined;
+  if (warned || events.unbalanced || events.unclosed !== 0 || events.topCount !== 1) return undefined;
   if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.is(events.result(0), value)) return undefined;
   try {
     const indexer = new PlanTextIndexer(text, events);

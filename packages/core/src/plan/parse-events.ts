@@ -41,7 +41,7 @@ export class ParseEvents {
   unbalanced = false;
 
   /** Events entered and not yet left. */
-  get open(): number {
+  get unclosed(): number {
     return this.stack.length;
   }
 

@@ -8,16 +8,14 @@
 import { LineCounter, parseAllDocuments, type YAMLError } from "yaml";
 import { decodePlan } from "./decode.js";
 import { fastParsePlanText } from "./fast-parse.js";
+import { detectPlanFormat } from "./plan-format.js";
 import { PlanLoadError, tooDeep, type PlanProblem } from "./errors.js";
 import { sortProblems } from "./issues.js";
 import { duplicateKeys, formatPath, pathAtOffset, yamlLocator } from "./locate.js";
 import type { Plan } from "./model.js";
 import type { TextIndex } from "./text-index.js";
 
-/** JSON when the first significant character opens an object; YAML otherwise. */
-export function detectPlanFormat(text: string): "json" | "yaml" {
-  return text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "json" : "yaml";
-}
+export { detectPlanFormat } from "./plan-format.js";
 
 /** The first line of a pretty error, without the "at line L, column C:" that our prefix repeats. */
 function errorMessage(error: YAMLError): string {

@@ -47,10 +47,13 @@ export const CONNECTIONS_FILE = "connections-configmap.yaml";
 export const PRIORITY_CLASSES_FILE = "priority-classes.yaml";
 
 /**
- * One PriorityClass per distinct non-zero `priority` (scheduling.k8s.io/v1). preemptionPolicy
- * Never: priority orders the scheduling queue and the kubelet's eviction ranking, and never
- * preempts running pods (neither the simulator nor the plan expresses preemption).
+ * The preemptionPolicy of every PriorityClass a plan's `priority` renders: priority orders the
+ * scheduling queue and the kubelet's eviction ranking, and never preempts running pods (the plan
+ * has no way to say which pods may be evicted for which). `check` places pods by the same rule.
  */
+export const PLAN_PREEMPTION_POLICY = "Never";
+
+/** One PriorityClass per distinct non-zero `priority` (scheduling.k8s.io/v1), preempting nothing. */
 function priorityClasses(plan: Plan, labels: Record<string, string>): KubernetesObject[] {
   const values = [...new Set([...plan.services.values()].map((s) => s.priority).filter((p) => p !== 0))].sort((a, b) => a - b);
   return values.map((value) => ({
@@ -59,7 +62,7 @@ function priorityClasses(plan: Plan, labels: Record<string, string>): Kubernetes
     metadata: { name: priorityClassName(value), labels: { "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"]! } },
     value,
     globalDefault: false,
-    preemptionPolicy: "Never",
+    preemptionPolicy: PLAN_PREEMPTION_POLICY,
     description: `opdeploy: pods of services with priority ${value}`,
   }));
 }

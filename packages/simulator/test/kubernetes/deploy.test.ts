@@ -4,49 +4,28 @@
  * Lease updates, applies, deletes), with a pretend controller that marks workloads Ready.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KubernetesCluster } from "../../src/cluster/kubernetes/kubernetes-cluster.js";
+import type { KubernetesCluster } from "../../src/cluster/kubernetes/kubernetes-cluster.js";
 import { DeployLockedError, LeaseLock, deployPlan, listHistory, rollbackPlan } from "../../src/deploy/index.js";
-import { Mi, makePlan, makeService } from "../helpers/plan-builder.js";
-import { FakeApiServer } from "./fake-api-server.js";
+import type { FakeApiServer } from "./fake-api-server.js";
+import { closeShop, connectShop, shopPlan, startShopServer } from "./shop-on-fake-server.js";
 
 let server: FakeApiServer;
 let clusters: KubernetesCluster[];
 
-async function connect(): Promise<KubernetesCluster> {
-  const cluster = await KubernetesCluster.connect({ kubeconfigYaml: server.kubeconfig("openpolicy"), namespace: "openpolicy", tickMs: 20, refreshMs: 20, watchRetryMs: 10, warn: () => {} });
-  clusters.push(cluster);
-  return cluster;
+function connect(): Promise<KubernetesCluster> {
+  return connectShop(server, "openpolicy", clusters);
 }
 
 function plan(version = "1", extra = false) {
-  const services = [
-    makeService("db", { memory: 256 * Mi, cpu: 250, kind: "StatefulSet", persistent: true, port: 5432, validate: { kind: "none" } }),
-    makeService("api", { memory: 128 * Mi, cpu: 100, port: 8080, dependsOn: ["db"], validate: { kind: "none" } }),
-  ];
-  services[1]!.image = `api:${version}`;
-  if (extra) services.push(makeService("worker", { memory: 64 * Mi, cpu: 50, dependsOn: ["db"], validate: { kind: "none" } }));
-  return makePlan({
-    name: "shop",
-    services,
-    phases: [
-      { name: "data", batches: [["db"]] },
-      { name: "apps", batches: [extra ? ["api", "worker"] : ["api"]] },
-    ],
-  });
+  return shopPlan(version, extra);
 }
 
 beforeEach(async () => {
-  server = new FakeApiServer();
-  await server.start();
-  server.addNode("node-1", "8Gi", "4");
-  server.autoReadyMs = 5;
+  server = await startShopServer();
   clusters = [];
 });
 
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  await server.stop();
-});
+afterEach(() => closeShop(server, clusters));
 
 const secrets = () => server.list("v1", "secrets", "openpolicy").filter((s) => s.metadata.labels?.owner === "opdeploy");
 

@@ -5,38 +5,23 @@
  * are the kind suite's (test/kind).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KubernetesCluster } from "../../src/cluster/kubernetes/kubernetes-cluster.js";
+import type { KubernetesCluster } from "../../src/cluster/kubernetes/kubernetes-cluster.js";
 import { planWorkloads } from "../../src/cluster/plan-workloads.js";
 import { deployPlan } from "../../src/deploy/index.js";
 import { diffPlan, formatPlanDiffText } from "../../src/diff/index.js";
 import { maskedSecrets } from "../../src/diff/comparable.js";
-import { Mi, makePlan, makeService } from "../helpers/plan-builder.js";
-import { FakeApiServer } from "./fake-api-server.js";
+import type { FakeApiServer } from "./fake-api-server.js";
+import { closeShop, connectShop, shopPlan, startShopServer } from "./shop-on-fake-server.js";
 
 let server: FakeApiServer;
 let clusters: KubernetesCluster[];
 
-async function connect(): Promise<KubernetesCluster> {
-  const cluster = await KubernetesCluster.connect({ kubeconfigYaml: server.kubeconfig("shop"), namespace: "shop", tickMs: 20, refreshMs: 20, watchRetryMs: 10, warn: () => {} });
-  clusters.push(cluster);
-  return cluster;
+function connect(): Promise<KubernetesCluster> {
+  return connectShop(server, "shop", clusters);
 }
 
 function plan(version = "1", worker = false) {
-  const services = [
-    makeService("db", { memory: 256 * Mi, cpu: 250, kind: "StatefulSet", persistent: true, port: 5432, validate: { kind: "none" } }),
-    makeService("api", { memory: 128 * Mi, cpu: 100, port: 8080, dependsOn: ["db"], validate: { kind: "none" } }),
-  ];
-  services[1]!.image = `api:${version}`;
-  if (worker) services.push(makeService("worker", { memory: 64 * Mi, cpu: 50, port: 9000, dependsOn: ["db"], validate: { kind: "none" } }));
-  return makePlan({
-    name: "shop",
-    services,
-    phases: [
-      { name: "data", batches: [["db"]] },
-      { name: "apps", batches: [worker ? ["api", "worker"] : ["api"]] },
-    ],
-  });
+  return shopPlan(version, worker, 9000);
 }
 
 /** Every object the deploy of `p` would apply, as kind/name. */
@@ -56,17 +41,11 @@ async function deploy(p: ReturnType<typeof plan>): Promise<void> {
 }
 
 beforeEach(async () => {
-  server = new FakeApiServer();
-  await server.start();
-  server.addNode("node-1", "8Gi", "4");
-  server.autoReadyMs = 5;
+  server = await startShopServer();
   clusters = [];
 });
 
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  await server.stop();
-});
+afterEach(() => closeShop(server, clusters));
 
 describe("diffPlan", () => {
   it("an empty namespace: every object the deploy applies is created, each sent as a dry run, nothing written", async () => {
